@@ -1,0 +1,220 @@
+package dev.webstack.edge;
+
+import dev.webstack.edge.config.EdgeConfig;
+import dev.webstack.edge.config.SiteConfig;
+import dev.webstack.edge.file.StaticFileRoute;
+import dev.webstack.edge.http.ExceptionHandler;
+import dev.webstack.edge.http.RedirectRoute;
+import dev.webstack.edge.http.RequestHandler;
+import dev.webstack.edge.http.Route;
+import dev.webstack.edge.http.VirtualHosts;
+import dev.webstack.edge.log.AccessLog;
+import dev.webstack.edge.log.ErrorLog;
+import dev.webstack.edge.tls.TlsContexts;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The edge tier's server: owns the event loops and the listening sockets (plain HTTP and HTTPS),
+ * compiles the sites into {@link VirtualHosts}, and drains connections on close. Construction does
+ * no I/O; {@link #start} binds; {@link #close} stops accepting, lets in-flight requests finish
+ * within the shutdown grace, then closes what is left. Works after a partial start.
+ */
+public final class EdgeServer implements AutoCloseable {
+    private final EdgeConfig config;
+    private final Path dataDir;
+    private final AtomicReference<VirtualHosts> hosts = new AtomicReference<>();
+    private final AtomicReference<VirtualHosts> plainHosts = new AtomicReference<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong fileMemory = new AtomicLong();
+    private volatile boolean draining;
+    private final List<Channel> listeners = new ArrayList<>();
+    private EventLoopGroup group;
+    private ChannelGroup connections;
+    private AccessLog accessLog;
+    private ErrorLog errorLog;
+    private InetSocketAddress httpAddress;
+    private InetSocketAddress httpsAddress;
+
+    /** @param dataDir the stack's data folder: logs go to {@code logs/}, a generated certificate to {@code tls/} */
+    public EdgeServer(EdgeConfig config, Path dataDir) {
+        this.config = config;
+        this.dataDir = dataDir;
+    }
+
+    public void start() throws IOException, InterruptedException {
+        hosts.set(compile(config));
+        plainHosts.set(config.https().enabled() && config.https().redirectHttp()
+                ? VirtualHosts.builder().fallback(RedirectRoute.toHttps(config.https().port())).build()
+                : hosts.get());
+        Path logs = dataDir.resolve("logs");
+        errorLog = new ErrorLog(logs.resolve("error.log"));
+        if (config.accessLog()) {
+            accessLog = new AccessLog(logs.resolve("access.log"));
+            accessLog.start();
+        }
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
+        group = new MultiThreadIoEventLoopGroup(threads, io);
+        connections = new DefaultChannelGroup("edge-connections", GlobalEventExecutor.INSTANCE);
+        ExceptionHandler exceptions = new ExceptionHandler(errorLog);
+
+        if (config.http().enabled()) {
+            Channel ch = bind(channelType, config.http().address(), config.http().port(),
+                    new EdgeChannelInitializer(config, null, plainHosts, accessLog, exceptions, connections, open, this::isDraining));
+            httpAddress = (InetSocketAddress) ch.localAddress();
+        }
+        if (config.https().enabled()) {
+            SslContext ssl = TlsContexts.forServer(config.https(), hostNames(), dataDir.resolve("tls"));
+            Channel ch = bind(channelType, config.https().address(), config.https().port(),
+                    new EdgeChannelInitializer(config, ssl, hosts, accessLog, exceptions, connections, open, this::isDraining));
+            httpsAddress = (InetSocketAddress) ch.localAddress();
+        }
+        errorLog.info("edge started: " + describe() + (epoll ? " (epoll)" : " (nio)") + ", " + threads + " event loops");
+    }
+
+    private Channel bind(Class<? extends ServerChannel> type, String address, int port, EdgeChannelInitializer init)
+            throws IOException, InterruptedException {
+        ChannelFuture bound = new ServerBootstrap()
+                .group(group)
+                .channel(type)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(init)
+                .bind(address, port)
+                .await();
+        if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
+            String why = String.valueOf(cause.getMessage());
+            if (why.contains("Address already in use")) {
+                why = "address already in use";
+            }
+            throw new BindException("cannot listen on " + address + ":" + port + ": " + why);
+        }
+        Channel ch = bound.channel();
+        listeners.add(ch);
+        return ch;
+    }
+
+    /** The sites compiled into routes; a site root that cannot be opened fails here, before binding. */
+    private VirtualHosts compile(EdgeConfig c) {
+        VirtualHosts.Builder b = VirtualHosts.builder();
+        for (SiteConfig site : c.sites()) {
+            Route route = site.root().isPresent()
+                    ? new StaticFileRoute(site, c.files(), fileMemory)
+                    : RedirectRoute.toHost(site.redirect().orElseThrow());
+            for (String host : site.hosts()) {
+                b.add(host, route);
+            }
+        }
+        c.defaultHost().ifPresent(h -> b.fallback(b.get(h)));
+        return b.build();
+    }
+
+    private List<String> hostNames() {
+        List<String> names = new ArrayList<>();
+        for (SiteConfig site : config.sites()) {
+            names.addAll(site.hosts());
+        }
+        return names;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** The bound plain-HTTP address (with the real port when 0 was configured); null when disabled. */
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    public InetSocketAddress httpsAddress() {
+        return httpsAddress;
+    }
+
+    /** What is listening, for the ready line: {@code http 127.0.0.1:8080, https 127.0.0.1:8443 (h2)}. */
+    public String describe() {
+        List<String> parts = new ArrayList<>();
+        if (httpAddress != null) {
+            parts.add("http " + hostPort(httpAddress));
+        }
+        if (httpsAddress != null) {
+            parts.add("https " + hostPort(httpsAddress) + (config.https().http2() ? " (h2)" : ""));
+        }
+        return String.join(", ", parts);
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    @Override
+    public void close() {
+        draining = true;
+        for (Channel l : listeners) {
+            l.close().syncUninterruptibly();
+        }
+        if (connections != null) {
+            for (Channel ch : connections) {
+                ch.eventLoop().execute(() -> {
+                    RequestHandler h = ch.pipeline().get(RequestHandler.class);
+                    if (h != null) {
+                        h.drain();
+                    } else {
+                        ch.close(); // HTTP/2 sends GOAWAY and lets open streams finish; a handshake in progress just ends
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + config.limits().shutdownGrace().toNanos();
+            while (!connections.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (accessLog != null) {
+            accessLog.close();
+        }
+        if (errorLog != null) {
+            errorLog.info("edge stopped");
+            errorLog.close();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.webstack.edge.http;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The last inbound step: picks the virtual host by the Host header (or an absolute request target),
+ * hands the request to its {@link Route}, and decides the connection's fate. A connection stays
+ * open after a response only when the client wants it (RFC 9112 §9.3), the request carried no body
+ * that nobody read, it has served fewer than keepalive-requests, and the server is not draining.
+ */
+public final class RequestHandler extends ChannelInboundHandlerAdapter {
+    private final AtomicReference<VirtualHosts> hosts;
+    private final Route.Transport transport;
+    private final int keepaliveRequests;
+    private final BooleanSupplier draining;
+    private int served;
+    private boolean closing;
+    private boolean inBody;
+    private int inFlight;
+    private ChannelHandlerContext ctx;
+    private final ChannelFutureListener responseDone = f -> {
+        inFlight--;
+        if (inFlight == 0 && draining()) {
+            ctx.close();
+        }
+    };
+
+    public RequestHandler(
+            AtomicReference<VirtualHosts> hosts, Route.Transport transport, int keepaliveRequests, BooleanSupplier draining) {
+        this.hosts = hosts;
+        this.transport = transport;
+        this.keepaliveRequests = keepaliveRequests;
+        this.draining = draining;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    private boolean draining() {
+        return draining.getAsBoolean();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            if (closing) {
+                ReferenceCountUtil.release(msg); // pipelined after a response that closes the connection
+                return;
+            }
+            handle(ctx, request);
+            inBody = !(msg instanceof LastHttpContent);
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpContent) {
+            // Routes so far read no bodies: what follows the head is dropped (and the connection
+            // closes after the response, see hasBody).
+            if (msg instanceof LastHttpContent) {
+                inBody = false;
+            }
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void handle(ChannelHandlerContext ctx, HttpRequest request) {
+        served++;
+        boolean keepAlive = HttpUtil.isKeepAlive(request)
+                && !hasBody(request)
+                && served < keepaliveRequests
+                && !draining();
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        String uri = request.uri();
+        if (!uri.startsWith("/")) {
+            // Absolute form (RFC 9112 §3.2.2): its authority wins over the Host header.
+            int scheme = uri.indexOf("://");
+            if (scheme < 0 || request.method() == HttpMethod.CONNECT) {
+                boolean asterisk = uri.equals("*") && request.method() == HttpMethod.OPTIONS;
+                send(ctx, ctx.writeAndFlush(Responses.error(
+                        request.protocolVersion(),
+                        asterisk ? HttpResponseStatus.NOT_IMPLEMENTED : HttpResponseStatus.BAD_REQUEST,
+                        false,
+                        false)), false);
+                return;
+            }
+            int slash = uri.indexOf('/', scheme + 3);
+            host = uri.substring(scheme + 3, slash < 0 ? uri.length() : slash);
+            request.setUri(slash < 0 ? "/" : uri.substring(slash));
+            request.headers().set(HttpHeaderNames.HOST, host);
+        }
+        Route route = hosts.get().route(host);
+        if (route == null) {
+            boolean head = request.method() == HttpMethod.HEAD;
+            send(ctx, ctx.writeAndFlush(Responses.error(request.protocolVersion(), HttpResponseStatus.NOT_FOUND, keepAlive, head)), keepAlive);
+            return;
+        }
+        send(ctx, route.serve(ctx, request, keepAlive, transport), keepAlive);
+    }
+
+    private void send(ChannelHandlerContext ctx, ChannelFuture last, boolean keepAlive) {
+        if (!keepAlive) {
+            closing = true;
+            last.addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        inFlight++;
+        last.addListener(responseDone);
+    }
+
+    private static boolean hasBody(HttpRequest request) {
+        return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    }
+
+    /**
+     * Called on the channel's event loop when the server stops: an idle connection closes now, a
+     * busy one after its last response.
+     */
+    public void drain() {
+        if (inFlight == 0 && !inBody && ctx != null) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.webstack.edge.log;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * Sits right after the HTTP codec and sees every request and every response that passes, error
+ * pages included: it remembers each request (several, when pipelined), counts the body bytes of
+ * its response, and hands one {@link AccessLog.Entry} to the log when the response's last part is
+ * written.
+ */
+public final class AccessLogHandler extends ChannelDuplexHandler {
+    private final AccessLog log;
+    private final ArrayDeque<HttpRequest> requests = new ArrayDeque<>(2);
+    private final ArrayDeque<Long> starts = new ArrayDeque<>(2);
+    private String remote;
+    private int status;
+    private long bytes;
+
+    public AccessLogHandler(AccessLog log) {
+        this.log = log;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            requests.add(request);
+            starts.add(System.currentTimeMillis());
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse response) {
+            status = response.status().code();
+            bytes = 0;
+        }
+        if (msg instanceof HttpContent content) {
+            bytes += content.content().readableBytes();
+        } else if (msg instanceof FileRegion region) {
+            bytes += region.count();
+        } else if (msg instanceof ByteBuf buf) {
+            bytes += buf.readableBytes();
+        }
+        if (msg instanceof LastHttpContent && status >= 200) {
+            logOne(ctx.channel());
+        }
+        ctx.write(msg, promise);
+    }
+
+    private void logOne(Channel channel) {
+        HttpRequest request = requests.poll();
+        Long start = starts.poll();
+        if (request == null) {
+            return; // a response to no request (408 on a silent connection): nothing to log as a request
+        }
+        log.log(new AccessLog.Entry(
+                remote(channel),
+                start,
+                request.method().name(),
+                request.uri(),
+                request.protocolVersion().text(),
+                status,
+                bytes,
+                request.headers().get(HttpHeaderNames.REFERER),
+                request.headers().get(HttpHeaderNames.USER_AGENT)));
+    }
+
+    private String remote(Channel channel) {
+        if (remote == null) {
+            SocketAddress a = channel.remoteAddress();
+            if (a == null && channel.parent() != null) {
+                a = channel.parent().remoteAddress();
+            }
+            remote = a instanceof InetSocketAddress i ? i.getAddress().getHostAddress() : String.valueOf(a);
+        }
+        return remote;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.webstack.edge;
+
+import dev.webstack.edge.config.EdgeConfig;
+import dev.webstack.edge.config.FilesConfig;
+import dev.webstack.edge.config.LimitsConfig;
+import dev.webstack.edge.config.ListenerConfig;
+import dev.webstack.edge.config.SiteConfig;
+import dev.webstack.edge.config.TlsListenerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A real edge server for a test: both listeners on 127.0.0.1 port 0, one event loop, logs and a
+ * self-signed certificate in a temporary data folder. Build it, {@link #start()}, talk to
+ * {@link #httpUri}/{@link #httpsUri}, close it.
+ */
+public final class TestEdge implements AutoCloseable {
+    private final Path dataDir;
+    private final List<SiteConfig> sites = new ArrayList<>();
+    private LimitsConfig limits = LimitsConfig.DEFAULT;
+    private FilesConfig files = FilesConfig.DEFAULT;
+    private Optional<String> defaultHost = Optional.empty();
+    private boolean redirectHttp;
+    private boolean http2 = true;
+    private EdgeServer server;
+
+    public TestEdge(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    /** A file site for {@code hosts} served from {@code root}. */
+    public TestEdge site(Path root, String... hosts) {
+        sites.add(SiteConfig.files(List.of(hosts), root));
+        return this;
+    }
+
+    public TestEdge site(SiteConfig site) {
+        sites.add(site);
+        return this;
+    }
+
+    public TestEdge redirect(String target, String... hosts) {
+        sites.add(SiteConfig.redirect(List.of(hosts), target));
+        return this;
+    }
+
+    public TestEdge limits(LimitsConfig limits) {
+        this.limits = limits;
+        return this;
+    }
+
+    public TestEdge files(FilesConfig files) {
+        this.files = files;
+        return this;
+    }
+
+    public TestEdge defaultHost(String host) {
+        this.defaultHost = Optional.of(host);
+        return this;
+    }
+
+    public TestEdge redirectHttpToHttps() {
+        this.redirectHttp = true;
+        return this;
+    }
+
+    public TestEdge http2(boolean on) {
+        this.http2 = on;
+        return this;
+    }
+
+    public EdgeConfig config() {
+        return new EdgeConfig(
+                new ListenerConfig(true, "127.0.0.1", 0),
+                new TlsListenerConfig(true, "127.0.0.1", 0, Optional.empty(), Optional.empty(), http2, redirectHttp),
+                1,
+                limits,
+                files,
+                true,
+                defaultHost,
+                sites);
+    }
+
+    public TestEdge start() throws IOException, InterruptedException {
+        server = new EdgeServer(config(), dataDir);
+        server.start();
+        return this;
+    }
+
+    public EdgeServer server() {
+        return server;
+    }
+
+    public int httpPort() {
+        return server.httpAddress().getPort();
+    }
+
+    public int httpsPort() {
+        return server.httpsAddress().getPort();
+    }
+
+    public URI httpUri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort() + path);
+    }
+
+    public URI httpsUri(String path) {
+        return URI.create("https://127.0.0.1:" + httpsPort() + path);
+    }
+
+    public Path accessLog() {
+        return dataDir.resolve("logs/access.log");
+    }
+
+    public Path certificate() {
+        try (var files = Files.list(dataDir.resolve("tls"))) {
+            return files.filter(p -> p.toString().endsWith(".crt") || p.toString().endsWith("cert.pem"))
+                    .findFirst()
+                    .orElseThrow();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.webstack.stack;
+
+import dev.webstack.stack.config.StackConfig;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * Runs the stack in the foreground: takes the data folder's lock, starts the tiers in order (one
+ * ready line each), prints what to try, waits for Ctrl-C or SIGTERM, then closes the tiers in
+ * reverse order, each draining its in-flight work, and returns the exit code.
+ */
+public final class StackRunner {
+    private final StackConfig config;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    public StackRunner(StackConfig config, PrintWriter out, PrintWriter err) {
+        this.config = config;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Asks a running {@link #run} to stop, as SIGTERM does. */
+    public void stop() {
+        stop.countDown();
+    }
+
+    public int run() {
+        try (DataDir data = new DataDir(config.dataDir())) {
+            try {
+                data.lock();
+            } catch (DataDir.InUseException e) {
+                err.println("webstack: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            for (String signal : new String[] {"INT", "TERM"}) {
+                Signal.handle(new Signal(signal), s -> stop());
+            }
+            EdgeTier edge = new EdgeTier(config);
+            List<Tier> tiers = List.of(edge);
+            Deque<Tier> started = new ArrayDeque<>();
+            for (Tier tier : tiers) {
+                try {
+                    tier.start();
+                } catch (Exception e) {
+                    err.println("webstack: " + tier.name() + " failed to start: " + describe(e));
+                    err.flush();
+                    started.push(tier);
+                    closeAll(started);
+                    return 1;
+                }
+                started.push(tier);
+                out.printf("%-5s ready   %s%n", tier.name(), tier.ready());
+                out.flush();
+            }
+            printUrls(edge);
+            stop.await();
+            out.println("stopping (draining in-flight requests, up to "
+                    + config.edge().limits().shutdownGrace().toSeconds() + " s) ...");
+            out.flush();
+            closeAll(started);
+            out.println("stopped");
+            out.flush();
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            err.println("webstack: " + describe(e));
+            err.flush();
+            return 1;
+        }
+    }
+
+    private void closeAll(Deque<Tier> started) {
+        while (!started.isEmpty()) {
+            Tier t = started.pop();
+            t.close();
+            out.printf("%-5s stopped%n", t.name());
+            out.flush();
+        }
+    }
+
+    private void printUrls(EdgeTier edge) {
+        out.println();
+        out.println("webstack is up; data folder " + config.dataDir());
+        InetSocketAddress http = edge.server().httpAddress();
+        InetSocketAddress https = edge.server().httpsAddress();
+        List<String> hosts = new ArrayList<>();
+        config.edge().sites().stream().filter(s -> s.root().isPresent()).forEach(s -> hosts.addAll(s.hosts()));
+        String host = hosts.isEmpty() ? "localhost" : hosts.get(0);
+        if (http != null) {
+            out.printf("  curl -si --resolve %s:%d:%s http://%s:%d/%n",
+                    host, http.getPort(), ip(http), host, http.getPort());
+        }
+        if (https != null) {
+            out.printf("  curl -sik --http2 --resolve %s:%d:%s https://%s:%d/%n",
+                    host, https.getPort(), ip(https), host, https.getPort());
+        }
+        out.println("Ctrl-C or SIGTERM stops it.");
+        out.flush();
+    }
+
+    private static String ip(InetSocketAddress a) {
+        String ip = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        return ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip;
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.toString() : m;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.webstack.stack.config;
+
+import dev.webstack.edge.config.EdgeConfig;
+import dev.webstack.edge.config.FilesConfig;
+import dev.webstack.edge.config.LimitsConfig;
+import dev.webstack.edge.config.ListenerConfig;
+import dev.webstack.edge.config.SiteConfig;
+import dev.webstack.edge.config.TlsListenerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Writes a {@link StackConfig} back as YAML with every key present, defaults filled in, in the schema's order: what
+ * {@code webstack config check} prints. An absent optional value is written {@code null}, which the loader reads as
+ * absent, so the output loads back to an equal config.
+ */
+final class EffectiveConfigWriter {
+    /**
+     * Written without quotes: no YAML indicator at the start, nothing that ends a plain scalar inside. A {@code :}
+     * is left out on purpose so that {@code host:port} and IPv6 addresses are quoted in flow lists too.
+     */
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./][A-Za-z0-9_./+*=@-]*");
+    private static final Pattern NULL_LIKE = Pattern.compile("~|null|Null|NULL");
+
+    private final StringBuilder out = new StringBuilder();
+
+    private EffectiveConfigWriter() {}
+
+    static String write(StackConfig config) {
+        EffectiveConfigWriter w = new EffectiveConfigWriter();
+        w.line(0, "data-dir", path(config.dataDir()));
+        w.edge(config.edge());
+        return w.out.toString();
+    }
+
+    private void edge(EdgeConfig edge) {
+        section(0, "edge");
+        line(1, "workers", Integer.toString(edge.workers()));
+        line(1, "access-log", Boolean.toString(edge.accessLog()));
+        line(1, "default-host", optional(edge.defaultHost()));
+        http(edge.http());
+        https(edge.https());
+        limits(edge.limits());
+        files(edge.files());
+        sites(edge.sites());
+    }
+
+    private void http(ListenerConfig http) {
+        section(1, "http");
+        line(2, "enabled", Boolean.toString(http.enabled()));
+        line(2, "address", scalar(http.address()));
+        line(2, "port", Integer.toString(http.port()));
+    }
+
+    private void https(TlsListenerConfig https) {
+        section(1, "https");
+        line(2, "enabled", Boolean.toString(https.enabled()));
+        line(2, "address", scalar(https.address()));
+        line(2, "port", Integer.toString(https.port()));
+        line(2, "certificate", optional(https.certificate().map(Path::toString)));
+        line(2, "key", optional(https.key().map(Path::toString)));
+        line(2, "http2", Boolean.toString(https.http2()));
+        line(2, "redirect-http", Boolean.toString(https.redirectHttp()));
+    }
+
+    private void limits(LimitsConfig limits) {
+        section(1, "limits");
+        line(2, "max-request-line", Units.formatSize(limits.maxRequestLine()));
+        line(2, "max-header-size", Units.formatSize(limits.maxHeaderSize()));
+        line(2, "max-body-size", Units.formatSize(limits.maxBodySize()));
+        line(2, "header-timeout", duration(limits.headerTimeout()));
+        line(2, "idle-timeout", duration(limits.idleTimeout()));
+        line(2, "send-timeout", duration(limits.sendTimeout()));
+        line(2, "max-connections", Integer.toString(limits.maxConnections()));
+        line(2, "keepalive-requests", Integer.toString(limits.keepaliveRequests()));
+        line(2, "shutdown-grace", duration(limits.shutdownGrace()));
+    }
+
+    private void files(FilesConfig files) {
+        section(1, "files");
+        line(2, "cache-valid", duration(files.cacheValid()));
+        line(2, "memory-cache-max-file", Units.formatSize(files.memoryCacheMaxFile()));
+        line(2, "memory-cache-size", Units.formatSize(files.memoryCacheSize()));
+        line(2, "gzip", Boolean.toString(files.gzip()));
+        line(2, "gzip-min-length", Units.formatSize(files.gzipMinLength()));
+        line(2, "gzip-max-length", Units.formatSize(files.gzipMaxLength()));
+        if (files.gzipTypes().isEmpty()) {
+            line(2, "gzip-types", "[]");
+        } else {
+            section(2, "gzip-types");
+            for (String type : files.gzipTypes()) {
+                indent(3).append("- ").append(scalar(type)).append('\n');
+            }
+        }
+    }
+
+    /** A file site lists what it serves; a redirect site only where it sends requests (the loader refuses the rest). */
+    private void sites(List<SiteConfig> sites) {
+        if (sites.isEmpty()) {
+            line(1, "sites", "[]");
+            return;
+        }
+        section(1, "sites");
+        for (SiteConfig site : sites) {
+            String hosts = site.hosts().stream().map(EffectiveConfigWriter::scalar).collect(Collectors.joining(", "));
+            indent(2).append("- hosts: [").append(hosts).append("]\n");
+            if (site.root().isPresent()) {
+                line(3, "root", path(site.root().get()));
+                line(3, "index", scalar(site.index()));
+                line(3, "cache-control", optional(site.cacheControl()));
+            } else {
+                line(3, "redirect", optional(site.redirect()));
+            }
+        }
+    }
+
+    private void section(int depth, String key) {
+        indent(depth).append(key).append(":\n");
+    }
+
+    private void line(int depth, String key, String value) {
+        indent(depth).append(key).append(": ").append(value).append('\n');
+    }
+
+    private StringBuilder indent(int depth) {
+        return out.append("  ".repeat(depth));
+    }
+
+    private static String duration(Duration d) {
+        return Units.formatDuration(d);
+    }
+
+    private static String path(Path p) {
+        return scalar(p.toString());
+    }
+
+    private static String optional(Optional<String> value) {
+        return value.map(EffectiveConfigWriter::scalar).orElse("null");
+    }
+
+    /** A string as a YAML scalar: plain when that reads back as the same string, else double-quoted. */
+    static String scalar(String value) {
+        if (PLAIN.matcher(value).matches() && !NULL_LIKE.matcher(value).matches()) {
+            return value;
+        }
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> quoted.append("\\\"");
+                case '\\' -> quoted.append("\\\\");
+                case '\n' -> quoted.append("\\n");
+                case '\t' -> quoted.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        quoted.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        quoted.append(c);
+                    }
+                }
+            }
+        }
+        return quoted.append('"').toString();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.webstack.stack.config;
+
+import dev.webstack.edge.config.EdgeConfig;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole stack's configuration, bound from one YAML file (or all defaults when there is none).
+ *
+ * @param source the file it was read from; empty when every value is a default
+ * @param dataDir the folder for runtime files ({@code logs/}, {@code run/}, {@code tls/}); by
+ *     default {@code webstack-data/} beside the config file, or in the current directory
+ * @param edge the edge tier
+ */
+public record StackConfig(Optional<Path> source, Path dataDir, EdgeConfig edge) {
+    public StackConfig {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(edge, "edge");
+    }
+}
