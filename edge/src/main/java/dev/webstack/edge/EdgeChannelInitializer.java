@@ -4,6 +4,7 @@ import dev.webstack.edge.config.EdgeConfig;
 import dev.webstack.edge.config.LimitsConfig;
 import dev.webstack.edge.http.ExceptionHandler;
 import dev.webstack.edge.http.HttpPipeline;
+import dev.webstack.edge.http.LingeringClose;
 import dev.webstack.edge.http.Route;
 import dev.webstack.edge.http.VirtualHosts;
 import dev.webstack.edge.log.AccessLog;
@@ -22,6 +23,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,6 +41,9 @@ import java.util.function.BooleanSupplier;
  * </pre>
  */
 final class EdgeChannelInitializer extends ChannelInitializer<Channel> {
+    /** How long a closing HTTP/2 connection waits for the client to close its side. */
+    private static final Duration LINGER = Duration.ofSeconds(2);
+
     private final EdgeConfig config;
     private final SslContext ssl;
     private final AtomicReference<VirtualHosts> hosts;
@@ -112,13 +117,18 @@ final class EdgeChannelInitializer extends ChannelInitializer<Channel> {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxHeaderListSize(limits.maxHeaderSize())
                 .maxConcurrentStreams(128);
+        p.addBefore("tls", "linger", new LingeringClose(LINGER)); // the client's WINDOW_UPDATEs must not turn the end into RST
         p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS) {
             @Override
             protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
                 ctx.close();
             }
         });
-        p.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
+        // On close, GOAWAY and let open streams finish within the grace (the builder's default, 0, cuts them).
+        p.addLast("h2", Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .gracefulShutdownTimeoutMillis(limits.shutdownGrace().toMillis())
+                .build());
         p.addLast("streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {

@@ -53,6 +53,7 @@ public final class EdgeServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong fileMemory = new AtomicLong();
     private volatile boolean draining;
+    private boolean closed;
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup group;
     private ChannelGroup connections;
@@ -69,9 +70,6 @@ public final class EdgeServer implements AutoCloseable {
 
     public void start() throws IOException, InterruptedException {
         hosts.set(compile(config));
-        plainHosts.set(config.https().enabled() && config.https().redirectHttp()
-                ? VirtualHosts.builder().fallback(RedirectRoute.toHttps(config.https().port())).build()
-                : hosts.get());
         Path logs = dataDir.resolve("logs");
         errorLog = new ErrorLog(logs.resolve("error.log"));
         if (config.accessLog()) {
@@ -86,16 +84,20 @@ public final class EdgeServer implements AutoCloseable {
         connections = new DefaultChannelGroup("edge-connections", GlobalEventExecutor.INSTANCE);
         ExceptionHandler exceptions = new ExceptionHandler(errorLog);
 
-        if (config.http().enabled()) {
-            Channel ch = bind(channelType, config.http().address(), config.http().port(),
-                    new EdgeChannelInitializer(config, null, plainHosts, accessLog, exceptions, connections, open, this::isDraining));
-            httpAddress = (InetSocketAddress) ch.localAddress();
-        }
+        // HTTPS first: the HTTP → HTTPS redirect needs its bound port (configured 0 picks one).
         if (config.https().enabled()) {
             SslContext ssl = TlsContexts.forServer(config.https(), hostNames(), dataDir.resolve("tls"));
             Channel ch = bind(channelType, config.https().address(), config.https().port(),
                     new EdgeChannelInitializer(config, ssl, hosts, accessLog, exceptions, connections, open, this::isDraining));
             httpsAddress = (InetSocketAddress) ch.localAddress();
+        }
+        plainHosts.set(config.https().enabled() && config.https().redirectHttp()
+                ? VirtualHosts.builder().fallback(RedirectRoute.toHttps(httpsAddress.getPort())).build()
+                : hosts.get());
+        if (config.http().enabled()) {
+            Channel ch = bind(channelType, config.http().address(), config.http().port(),
+                    new EdgeChannelInitializer(config, null, plainHosts, accessLog, exceptions, connections, open, this::isDraining));
+            httpAddress = (InetSocketAddress) ch.localAddress();
         }
         errorLog.info("edge started: " + describe() + (epoll ? " (epoll)" : " (nio)") + ", " + threads + " event loops");
     }
@@ -179,7 +181,11 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return; // a second close (try-with-resources after an explicit one) has nothing left to do
+        }
+        closed = true;
         draining = true;
         for (Channel l : listeners) {
             l.close().syncUninterruptibly();

@@ -17,8 +17,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -28,6 +29,12 @@ import java.util.zip.GZIPOutputStream;
  */
 final class FileCache {
     private static final int MAX_ENTRIES = 10_000;
+    /** One background thread for compressing big files, shared by all sites. */
+    private static final Executor COMPRESSOR = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "edge-gzip");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Path root;
     private final Path realRoot;
@@ -73,8 +80,12 @@ final class FileCache {
         });
     }
 
+    /** An entry leaves the cache: its memory goes back to the budget, including a gzip that lands later. */
     private void release(FileEntry e) {
-        memoryUsed.addAndGet(-e.memory());
+        synchronized (e) {
+            e.released = true;
+            memoryUsed.addAndGet(-e.memory());
+        }
     }
 
     private FileLookup resolve(String rawPath, FileLookup previous, long now) {
@@ -211,7 +222,10 @@ final class FileCache {
 
     /**
      * The gzipped bytes of a file, made once and kept with its entry (within the memory budget);
-     * null when the file is outside the sizes gzip applies to or cannot be read.
+     * null when gzip does not apply, or while a big file is still being compressed. A file up to
+     * memory-cache-max-file is compressed at once (well under a millisecond for 64 KiB); a bigger
+     * one on a background thread, so that no event loop stalls, and is sent uncompressed until
+     * then (still correct: {@code Vary} is sent either way).
      */
     ByteBuf gzipped(FileEntry e) {
         ByteBuf done = e.gzipped();
@@ -221,25 +235,43 @@ final class FileCache {
         if (!config.gzip() || !e.compressible || e.size < config.gzipMinLength() || e.size > config.gzipMaxLength()) {
             return null;
         }
+        if (!e.compressing.compareAndSet(false, true)) {
+            return null;
+        }
+        if (e.content != null) {
+            compress(e);
+            return e.gzipped();
+        }
+        COMPRESSOR.execute(() -> compress(e));
+        return null;
+    }
+
+    private void compress(FileEntry e) {
         try {
-            byte[] plain = Files.readAllBytes(e.path);
+            byte[] plain;
+            if (e.content != null) {
+                plain = new byte[e.content.readableBytes()];
+                e.content.getBytes(e.content.readerIndex(), plain);
+            } else {
+                plain = Files.readAllBytes(e.path);
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 3 + 64);
-            try (GZIPOutputStream gzip = new GZIPOutputStream(out, 8192) {
-                {
-                    def.setLevel(Deflater.DEFAULT_COMPRESSION);
-                }
-            }) {
+            try (GZIPOutputStream gzip = new GZIPOutputStream(out, 8192)) {
                 gzip.write(plain);
             }
             byte[] packed = out.toByteArray();
-            ByteBuffer direct = ByteBuffer.allocateDirect(packed.length).put(packed).flip();
-            ByteBuf buf = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct).asReadOnly());
             if (reserve(packed.length)) {
-                e.gzipped(buf);
+                ByteBuffer direct = ByteBuffer.allocateDirect(packed.length).put(packed).flip();
+                synchronized (e) {
+                    if (e.released) {
+                        memoryUsed.addAndGet(-packed.length); // replaced while we compressed
+                    } else {
+                        e.gzipped(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct).asReadOnly()));
+                    }
+                }
             }
-            return buf;
         } catch (IOException ex) {
-            return null;
+            // unreadable now: it is sent uncompressed, and the next lookup of a changed file tries again
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.webstack.edge.file;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One regular file as the cache last saw it: its validators, its media type, and its bytes when it
@@ -22,6 +23,10 @@ final class FileEntry {
     final FileEntry gz;
 
     private volatile ByteBuf gzipped;
+    /** Set by the one thread that compresses this file, so it is compressed once. */
+    final AtomicBoolean compressing = new AtomicBoolean();
+    /** Set (under this entry's lock) when the cache has let go of it. */
+    boolean released;
 
     FileEntry(
             Path path,

@@ -69,7 +69,12 @@ public final class StaticFileRoute implements Route {
             case FILE:
                 return file(ctx, request, lookup.file(), keepAlive, transport, head);
             case ADD_SLASH:
-                String location = rawPath + "/" + (q < 0 ? "" : uri.substring(q));
+                // Leading slashes merge (as in nginx): "//sub/" would send the browser to the host "sub".
+                int from = 0;
+                while (from + 1 < rawPath.length() && rawPath.charAt(from + 1) == '/') {
+                    from++;
+                }
+                String location = rawPath.substring(from) + "/" + (q < 0 ? "" : uri.substring(q));
                 return ctx.writeAndFlush(Responses.redirect(version, location, keepAlive, head));
             case BAD_REQUEST:
                 return ctx.writeAndFlush(Responses.error(version, HttpResponseStatus.BAD_REQUEST, keepAlive, head));

@@ -24,7 +24,7 @@ public final class HttpPipeline {
         p.addLast("decoder", new StrictRequestDecoder(limits));
         p.addLast("encoder", new HttpResponseEncoder());
         if (accessLog != null) {
-            p.addLast("access-log", new AccessLogHandler(accessLog));
+            p.addLast("access-log", new AccessLogHandler(accessLog, null));
         }
         p.addLast("timeouts", new TimeoutHandler(limits));
         p.addLast("limits", new LimitsHandler(limits));
@@ -42,7 +42,7 @@ public final class HttpPipeline {
             BooleanSupplier draining) {
         p.addLast("codec", new Http2StreamFrameToHttpObjectCodec(true));
         if (accessLog != null) {
-            p.addLast("access-log", new AccessLogHandler(accessLog));
+            p.addLast("access-log", new AccessLogHandler(accessLog, "HTTP/2.0"));
         }
         p.addLast("limits", new LimitsHandler(limits));
         p.addLast("chunked", new ChunkedWriteHandler());

@@ -1,6 +1,7 @@
 package dev.webstack.edge.http;
 
 import dev.webstack.edge.config.LimitsConfig;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,7 +49,11 @@ final class LimitsHandler extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpContent content) {
             if (content.decoderResult().isFailure()) {
-                refuse(ctx, null, HttpResponseStatus.BAD_REQUEST, msg);
+                // A bad chunk: its head already went on and is being answered, so a 400 now would be a
+                // second response. Nothing after it can be framed: close once that answer is written.
+                failed = true;
+                ReferenceCountUtil.release(msg);
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             bodyBytes += content.content().readableBytes();
@@ -81,6 +86,9 @@ final class LimitsHandler extends ChannelDuplexHandler {
         if (request.protocolVersion().majorVersion() != 1) {
             return HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED;
         }
+        if (!validTarget(request.uri())) {
+            return HttpResponseStatus.BAD_REQUEST;
+        }
         // RFC 9112 §3.2: exactly one Host in HTTP/1.1.
         int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
         if (hosts > 1 || (hosts == 0 && request.protocolVersion() == HttpVersion.HTTP_1_1)) {
@@ -90,6 +98,17 @@ final class LimitsHandler extends ChannelDuplexHandler {
             return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
         }
         return null;
+    }
+
+    /** RFC 9112 §3.2: no control characters (NUL, CR, DEL, ...) or spaces in a request target. */
+    private static boolean validTarget(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                return false;
+            }
+        }
+        return !uri.isEmpty();
     }
 
     private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, Object msg) {

@@ -33,7 +33,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private final ChannelFutureListener responseDone = f -> {
         inFlight--;
-        if (inFlight == 0 && draining()) {
+        if (inFlight == 0 && draining() && !closing) { // when closing, the last response closes after it
             ctx.close();
         }
     };
@@ -132,7 +132,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
      * busy one after its last response.
      */
     public void drain() {
-        if (inFlight == 0 && !inBody && ctx != null) {
+        if (inFlight == 0 && !inBody && !closing && ctx != null) {
             ctx.close();
         }
     }

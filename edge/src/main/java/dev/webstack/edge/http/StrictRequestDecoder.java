@@ -1,9 +1,15 @@
 package dev.webstack.edge.http;
 
 import dev.webstack.edge.config.LimitsConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.List;
 
 /**
  * Netty's HTTP/1.x request decoder with every ambiguity refused (RFC 9112 §6.3, §2.2): a message
@@ -13,6 +19,15 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
  * smuggling).
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
+    // Netty joins an obs-fold line to the header before it; these watch the head's bytes for one.
+    private boolean inBody; // from a request head to its last content
+    private boolean requestLine = true; // still before the request line's end
+    private boolean started; // the request line has begun
+    private boolean lineStart; // the next head byte starts a header line
+    private boolean emptyLine; // the header line so far has nothing but CR
+    private boolean headDone;
+    private boolean folded;
+
     StrictRequestDecoder(LimitsConfig limits) {
         super(new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxRequestLine())
@@ -21,6 +36,56 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                 .setAllowDuplicateContentLengths(false)
                 .setStrictLineParsing(true)
                 .setUseRfc9112TransferEncoding(true));
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        int from = in.readerIndex();
+        int first = out.size();
+        super.decode(ctx, in, out);
+        if (!inBody) {
+            scanHead(in, from, in.readerIndex());
+        }
+        for (int i = first; i < out.size(); i++) {
+            Object msg = out.get(i);
+            if (msg instanceof HttpRequest request) {
+                if (folded && request.decoderResult().isSuccess()) {
+                    request.setDecoderResult(DecoderResult.failure(
+                            new IllegalArgumentException("obsolete line folding in the request head")));
+                }
+                inBody = true;
+            }
+            if (msg instanceof LastHttpContent) {
+                inBody = false;
+                requestLine = true;
+                started = false;
+                headDone = false;
+                folded = false;
+            }
+        }
+    }
+
+    /** RFC 9112 §5.2: a header line that starts with a space or tab continues the one before. */
+    private void scanHead(ByteBuf in, int from, int to) {
+        for (int i = from; i < to && !headDone; i++) {
+            byte b = in.getByte(i);
+            if (requestLine) {
+                started |= (b & 0xff) > ' '; // empty lines before a request line are skipped (RFC 9112 §2.2)
+                if (b == '\n' && started) {
+                    requestLine = false;
+                    lineStart = true;
+                    emptyLine = true;
+                }
+            } else if (b == '\n') {
+                headDone = emptyLine;
+                lineStart = true;
+                emptyLine = true;
+            } else {
+                folded |= lineStart && (b == ' ' || b == '\t');
+                lineStart = false;
+                emptyLine &= b == '\r';
+            }
+        }
     }
 
     @Override

@@ -40,6 +40,9 @@ final class TimeoutHandler extends ChannelDuplexHandler {
     private long lastWriteProgress;
     private ScheduledFuture<?> timer;
     private long timerAt;
+    private ChannelHandlerContext ctx;
+    private final ChannelFutureListener written = f -> responseWritten(ctx);
+    private boolean decodedThisRead; // the current socket read gave the decoder something whole
 
     TimeoutHandler(LimitsConfig limits) {
         this.headerNanos = limits.headerTimeout().toNanos();
@@ -49,6 +52,7 @@ final class TimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
         if (ctx.channel().isActive()) {
             enter(ctx, State.HEAD, headerNanos);
         }
@@ -64,6 +68,7 @@ final class TimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        decodedThisRead = true;
         if (msg instanceof HttpRequest) {
             pending++;
             if (state != State.BUSY) {
@@ -76,10 +81,12 @@ final class TimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        // Bytes arrived but no whole head yet (a partial request): its deadline starts now.
-        if (state == State.IDLE) {
+        // Bytes arrived but no whole head yet (a partial request): its deadline starts now. A read
+        // that brought a whole request, answered already, leaves the connection idle.
+        if (state == State.IDLE && !decodedThisRead) {
             enter(ctx, State.HEAD, headerNanos);
         }
+        decodedThisRead = false;
         ctx.fireChannelReadComplete();
     }
 
@@ -87,7 +94,7 @@ final class TimeoutHandler extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof LastHttpContent) {
             ChannelPromise p = promise.unvoid();
-            p.addListener(f -> responseWritten(ctx));
+            p.addListener(written);
             ctx.write(msg, p);
             return;
         }

@@ -1,48 +1,41 @@
 package dev.webstack.edge.log;
 
-import java.io.BufferedWriter;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The access log file, written by its own thread so that an event loop never waits on the disk:
- * event loops hand over {@link Entry} values through a bounded queue (when it is full, the entry is
- * counted as dropped, never waited for); the writer formats them in nginx's {@code combined}
- * format and writes through a 64 KiB buffer, flushed when the queue runs dry and at least once a
- * second.
+ * The access log file, written the way nginx's {@code access_log ... buffer=64k flush=1s} writes it:
+ * each event loop formats its lines straight into its own 64 KiB buffer (no lock, no object per
+ * request), and hands a full buffer, or whatever it holds once a second, to one writer thread that
+ * appends it to the file. An event loop never waits on the disk; if the writer falls 16 MiB behind,
+ * buffers are dropped and counted rather than waited for.
  *
  * <pre>
- *   event loop ──offer(Entry)──▶ [queue] ──▶ access-log thread ──format──▶ buffer ──▶ logs/access.log
+ *   event loop ──format──▶ [its 64 KiB buffer] ──full or 1 s──▶ [queue] ──▶ access-log thread ──▶ logs/access.log
  * </pre>
  */
 public final class AccessLog implements AutoCloseable {
-    /** One request as logged: the fields of nginx's combined format. */
-    public record Entry(
-            String remoteAddress,
-            long timeMillis,
-            String method,
-            String uri,
-            String protocol,
-            int status,
-            long bytesSent,
-            String referer,
-            String userAgent) {}
-
-    private static final Entry STOP = new Entry("", 0, "", "", "", 0, 0, null, null);
+    static final int BUFFER_SIZE = 64 * 1024;
+    private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final ByteBuffer STOP = ByteBuffer.allocate(0);
 
     private final Path file;
-    private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(1 << 16);
-    private final AtomicLong dropped = new AtomicLong();
+    private final BlockingQueue<ByteBuffer> queue = new LinkedBlockingQueue<>(256);
+    private final List<LineBuffer> buffers = new ArrayList<>();
+    private final AtomicLong droppedBytes = new AtomicLong();
+    private final FastThreadLocal<LineBuffer> local = new FastThreadLocal<>();
     private final Thread writer;
     private volatile IOException failure;
 
@@ -54,54 +47,61 @@ public final class AccessLog implements AutoCloseable {
 
     public void start() throws IOException {
         Files.createDirectories(file.getParent());
+        Files.newByteChannel(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
         writer.start();
     }
 
-    /** Hands an entry to the writer; never blocks. */
-    public void log(Entry e) {
-        if (!queue.offer(e)) {
-            dropped.incrementAndGet();
+    /**
+     * Appends one request in nginx's {@code combined} format. Called on an event loop (the buffer
+     * belongs to the calling thread; {@code executor} is that thread's, for the once-a-second flush).
+     */
+    public void log(
+            EventExecutor executor,
+            String remoteAddress,
+            String method,
+            String uri,
+            String protocol,
+            int status,
+            long bytesSent,
+            String referer,
+            String userAgent) {
+        LineBuffer b = local.get();
+        if (b == null) {
+            b = new LineBuffer(this);
+            local.set(b);
+            synchronized (buffers) {
+                buffers.add(b);
+            }
+            LineBuffer mine = b;
+            executor.scheduleAtFixedRate(mine::flushIfStale, 1, 1, TimeUnit.SECONDS);
+        }
+        b.append(remoteAddress, method, uri, protocol, status, bytesSent, referer, userAgent);
+    }
+
+    /** Bytes of log lines dropped because the writer fell behind. */
+    public long droppedBytes() {
+        return droppedBytes.get();
+    }
+
+    void handOver(byte[] bytes, int length) {
+        if (!queue.offer(ByteBuffer.wrap(bytes, 0, length))) {
+            droppedBytes.addAndGet(length);
         }
     }
 
-    public long dropped() {
-        return dropped.get();
+    static long flushNanos() {
+        return FLUSH_NANOS;
     }
 
     private void run() {
-        List<Entry> batch = new ArrayList<>(1024);
-        StringBuilder line = new StringBuilder(256);
-        CombinedLogFormat format = new CombinedLogFormat();
-        try (BufferedWriter out = new BufferedWriter(
-                new OutputStreamWriter(
-                        Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-                        StandardCharsets.UTF_8),
-                64 * 1024)) {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             while (true) {
-                Entry first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    out.flush();
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, 4096);
-                boolean stop = false;
-                for (Entry e : batch) {
-                    if (e == STOP) {
-                        stop = true;
-                        continue;
-                    }
-                    line.setLength(0);
-                    format.append(e, line);
-                    out.append(line);
-                }
-                batch.clear();
-                if (stop) {
-                    out.flush();
+                ByteBuffer chunk = queue.take();
+                if (chunk == STOP) {
                     return;
                 }
-                if (queue.isEmpty()) {
-                    out.flush();
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
                 }
             }
         } catch (IOException e) {
@@ -111,11 +111,19 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    /** Writes what is queued, then stops the writer. */
+    /**
+     * Writes what every buffer holds, then stops the writer. Call it after the event loops have
+     * stopped, so that no buffer is being written to.
+     */
     @Override
     public void close() {
         if (!writer.isAlive()) {
             return;
+        }
+        synchronized (buffers) {
+            for (LineBuffer b : buffers) {
+                b.flush();
+            }
         }
         try {
             queue.put(STOP);

@@ -18,26 +18,27 @@ import java.util.ArrayDeque;
 /**
  * Sits right after the HTTP codec and sees every request and every response that passes, error
  * pages included: it remembers each request (several, when pipelined), counts the body bytes of
- * its response, and hands one {@link AccessLog.Entry} to the log when the response's last part is
- * written.
+ * its response, and writes the request's line to the {@link AccessLog} when the response's last
+ * part is written.
  */
 public final class AccessLogHandler extends ChannelDuplexHandler {
     private final AccessLog log;
+    private final String protocol;
     private final ArrayDeque<HttpRequest> requests = new ArrayDeque<>(2);
-    private final ArrayDeque<Long> starts = new ArrayDeque<>(2);
     private String remote;
     private int status;
     private long bytes;
 
-    public AccessLogHandler(AccessLog log) {
+    /** @param protocol the protocol to log, or null for the request's own (HTTP/2 streams arrive as HTTP/1.1 objects) */
+    public AccessLogHandler(AccessLog log, String protocol) {
         this.log = log;
+        this.protocol = protocol;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
             requests.add(request);
-            starts.add(System.currentTimeMillis());
         }
         ctx.fireChannelRead(msg);
     }
@@ -56,27 +57,26 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
             bytes += buf.readableBytes();
         }
         if (msg instanceof LastHttpContent && status >= 200) {
-            logOne(ctx.channel());
+            logOne(ctx);
         }
         ctx.write(msg, promise);
     }
 
-    private void logOne(Channel channel) {
+    private void logOne(ChannelHandlerContext ctx) {
         HttpRequest request = requests.poll();
-        Long start = starts.poll();
         if (request == null) {
             return; // a response to no request (408 on a silent connection): nothing to log as a request
         }
-        log.log(new AccessLog.Entry(
-                remote(channel),
-                start,
+        log.log(
+                ctx.executor(),
+                remote(ctx.channel()),
                 request.method().name(),
                 request.uri(),
-                request.protocolVersion().text(),
+                protocol != null ? protocol : request.protocolVersion().text(),
                 status,
                 bytes,
                 request.headers().get(HttpHeaderNames.REFERER),
-                request.headers().get(HttpHeaderNames.USER_AGENT)));
+                request.headers().get(HttpHeaderNames.USER_AGENT));
     }
 
     private String remote(Channel channel) {
