@@ -83,7 +83,7 @@ final class FileCache {
     /** An entry leaves the cache: its memory goes back to the budget, including a gzip that lands later. */
     private void release(FileEntry e) {
         synchronized (e) {
-            e.released = true;
+            e.release();
             memoryUsed.addAndGet(-e.memory());
         }
     }

@@ -1,7 +1,10 @@
 package dev.webstack.edge.file;
 
 import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,6 +30,8 @@ final class FileEntry {
     final AtomicBoolean compressing = new AtomicBoolean();
     /** Set (under this entry's lock) when the cache has let go of it. */
     boolean released;
+    /** The descriptor kept open for zero-copy sends of a file not held in memory. */
+    private OpenFile open;
 
     FileEntry(
             Path path,
@@ -53,6 +58,36 @@ final class FileEntry {
 
     boolean sameFileAs(Path otherPath, long otherSize, long otherMtime) {
         return path.equals(otherPath) && size == otherSize && mtimeMillis == otherMtime;
+    }
+
+    /**
+     * The file's open descriptor with one reference for the caller (who releases it, or hands it
+     * to a file region that does). Opened on first use and kept while the entry is cached.
+     */
+    synchronized OpenFile retainOpenFile() throws IOException {
+        if (released) {
+            return new OpenFile(FileChannel.open(path, StandardOpenOption.READ)); // the caller's alone
+        }
+        if (open == null) {
+            open = new OpenFile(FileChannel.open(path, StandardOpenOption.READ));
+        }
+        open.retain();
+        return open;
+    }
+
+    /** The cache lets go of this entry (and its siblings): their descriptors close once no send uses them. */
+    synchronized void release() {
+        released = true;
+        if (open != null) {
+            open.release();
+            open = null;
+        }
+        if (br != null) {
+            br.release();
+        }
+        if (gz != null) {
+            gz.release();
+        }
     }
 
     ByteBuf gzipped() {

@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -180,18 +179,26 @@ public final class StaticFileRoute implements Route {
             long length,
             boolean keepAlive,
             boolean zeroCopy) {
+        if (zeroCopy) {
+            OpenFile file;
+            try {
+                file = rep.retainOpenFile();
+            } catch (IOException e) {
+                // Gone between the cache's look and now: as if the lookup had said so.
+                return ctx.writeAndFlush(Responses.error(version, HttpResponseStatus.NOT_FOUND, keepAlive, false));
+            }
+            ctx.write(new DefaultHttpResponse(version, status, headers));
+            ctx.write(file.region(first, length));
+            return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        // Under TLS or HTTP/2 the bytes pass through the JVM anyway: chunks read from a descriptor of their own.
         FileChannel channel;
         try {
             channel = FileChannel.open(rep.path, StandardOpenOption.READ);
         } catch (IOException e) {
-            // Gone between the cache's look and now: as if the lookup had said so.
             return ctx.writeAndFlush(Responses.error(version, HttpResponseStatus.NOT_FOUND, keepAlive, false));
         }
         ctx.write(new DefaultHttpResponse(version, status, headers));
-        if (zeroCopy) {
-            ctx.write(new DefaultFileRegion(channel, first, length));
-            return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        }
         try {
             return ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(channel, first, length, CHUNK)));
         } catch (IOException e) {
