@@ -91,9 +91,14 @@ public final class EdgeServer implements AutoCloseable {
                     new EdgeChannelInitializer(config, ssl, hosts, accessLog, exceptions, connections, open, this::isDraining));
             httpsAddress = (InetSocketAddress) ch.localAddress();
         }
-        plainHosts.set(config.https().enabled() && config.https().redirectHttp()
-                ? VirtualHosts.builder().fallback(RedirectRoute.toHttps(httpsAddress.getPort())).build()
-                : hosts.get());
+        plainHosts.set(hosts.get());
+        if (config.https().enabled() && config.https().redirectHttp()) {
+            List<String> names = hostNames();
+            String fallback = names.isEmpty() ? httpsAddress.getAddress().getHostAddress() : names.get(0);
+            plainHosts.set(VirtualHosts.builder()
+                    .fallback(RedirectRoute.toHttps(httpsAddress.getPort(), fallback))
+                    .build());
+        }
         if (config.http().enabled()) {
             Channel ch = bind(channelType, config.http().address(), config.http().port(),
                     new EdgeChannelInitializer(config, null, plainHosts, accessLog, exceptions, connections, open, this::isDraining));

@@ -15,21 +15,26 @@ public final class RedirectRoute implements Route {
     private final String host;
     private final String scheme;
     private final int httpsPort;
+    private final String fallbackHost;
 
-    private RedirectRoute(String host, String scheme, int httpsPort) {
+    private RedirectRoute(String host, String scheme, int httpsPort, String fallbackHost) {
         this.host = host;
         this.scheme = scheme;
         this.httpsPort = httpsPort;
+        this.fallbackHost = fallbackHost;
     }
 
     /** To another host, keeping the scheme; {@code target} is {@code host} or {@code host:port}. */
     public static RedirectRoute toHost(String target) {
-        return new RedirectRoute(target, null, 0);
+        return new RedirectRoute(target, null, 0, null);
     }
 
-    /** To the same host over HTTPS on {@code httpsPort}. */
-    public static RedirectRoute toHttps(int httpsPort) {
-        return new RedirectRoute(null, "https", httpsPort);
+    /**
+     * To the same host over HTTPS on {@code httpsPort}; a request without a usable Host (HTTP/1.0,
+     * or one that is not a host name) goes to {@code fallbackHost}.
+     */
+    public static RedirectRoute toHttps(int httpsPort, String fallbackHost) {
+        return new RedirectRoute(null, "https", httpsPort, fallbackHost);
     }
 
     @Override
@@ -37,7 +42,9 @@ public final class RedirectRoute implements Route {
         String clientHost = request.headers().get(HttpHeaderNames.HOST, "");
         StringBuilder location = new StringBuilder(64);
         if (host == null) {
-            location.append("https://").append(VirtualHosts.hostOf(clientHost));
+            String h = VirtualHosts.hostOf(clientHost);
+            // The client's Host goes into Location: only a plain name or address, never "evil.test/x@".
+            location.append("https://").append(isHostName(h) ? h : fallbackHost);
             if (httpsPort != 443) {
                 location.append(':').append(httpsPort);
             }
@@ -52,5 +59,15 @@ public final class RedirectRoute implements Route {
         location.append(uri.startsWith("/") ? uri : "/");
         boolean head = request.method() == HttpMethod.HEAD;
         return ctx.writeAndFlush(Responses.redirect(request.protocolVersion(), location.toString(), keepAlive, head));
+    }
+
+    private static boolean isHostName(String h) {
+        if (h.isEmpty()) {
+            return false;
+        }
+        if (h.startsWith("[")) {
+            return h.endsWith("]") && h.chars().allMatch(c -> c == '[' || c == ']' || c == ':' || c == '.' || Character.digit(c, 16) >= 0);
+        }
+        return h.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.');
     }
 }

@@ -52,7 +52,8 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /**
-     * Appends one request in nginx's {@code combined} format. Called on an event loop (the buffer
+     * Appends one request in nginx's {@code combined} format ({@code method} null logs the request
+     * line as {@code -}, for a head that could not be parsed). Called on an event loop (the buffer
      * belongs to the calling thread; {@code executor} is that thread's, for the once-a-second flush).
      */
     public void log(

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -67,10 +68,13 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
         if (request == null) {
             return; // a response to no request (408 on a silent connection): nothing to log as a request
         }
+        // A request line that could not be parsed comes as Netty's placeholder, not what was sent.
+        boolean parsed = request.decoderResult().isSuccess()
+                || !(request.uri().equals("/bad-request") && request.protocolVersion() == HttpVersion.HTTP_1_0);
         log.log(
                 ctx.executor(),
                 remote(ctx.channel()),
-                request.method().name(),
+                parsed ? request.method().name() : null,
                 request.uri(),
                 protocol != null ? protocol : request.protocolVersion().text(),
                 status,

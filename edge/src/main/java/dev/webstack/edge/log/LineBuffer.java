@@ -33,7 +33,7 @@ final class LineBuffer {
     void append(
             String remote, String method, String uri, String protocol, int status, long bytes, String referer, String agent) {
         // Worst case per field: 4 bytes per char escaped; make room for a whole line first.
-        int worst = 128 + remote.length() + 4 * (Math.min(uri.length(), FIELD_MAX) + method.length() + protocol.length()
+        int worst = 128 + remote.length() + 4 * (Math.min(len(uri), FIELD_MAX) + len(method) + len(protocol)
                 + Math.min(len(referer), FIELD_MAX) + Math.min(len(agent), FIELD_MAX));
         if (buf.length - pos < worst) {
             flush();
@@ -45,11 +45,15 @@ final class LineBuffer {
         ascii(" - - [");
         time();
         ascii("] \"");
-        escaped(method);
-        buf[pos++] = ' ';
-        escaped(uri);
-        buf[pos++] = ' ';
-        escaped(protocol);
+        if (method == null) {
+            buf[pos++] = '-'; // nothing that could be read as a request (nginx logs these bytes; we log none)
+        } else {
+            escaped(method);
+            buf[pos++] = ' ';
+            escaped(uri);
+            buf[pos++] = ' ';
+            escaped(protocol);
+        }
         ascii("\" ");
         number(status);
         buf[pos++] = ' ';

@@ -186,6 +186,23 @@ class VirtualHostTest {
     }
 
     @Test
+    void theHttpsRedirectNeverTakesAHostThatIsNotAHostName() throws Exception {
+        edge = edge().redirectHttpToHttps().start();
+        try (RawHttpClient c = new RawHttpClient(edge.httpPort())) {
+            // HTTP/1.0 may come without Host: the redirect goes to the first configured host name.
+            RawHttpClient.Response r = c.send("GET /p?q=1 HTTP/1.0\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(301);
+            assertThat(r.header("location")).isEqualTo("https://www.a.test:" + edge.httpsPort() + "/p?q=1");
+        }
+        try (RawHttpClient c = new RawHttpClient(edge.httpPort())) {
+            // A Host that would make Location point elsewhere is not copied into it.
+            RawHttpClient.Response r = c.send("GET /p HTTP/1.1\r\nHost: evil.test/x@a\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(301);
+            assertThat(r.header("location")).isEqualTo("https://www.a.test:" + edge.httpsPort() + "/p");
+        }
+    }
+
+    @Test
     void httpsIsServedWhilePlainHttpRedirects() throws Exception {
         edge = edge().redirectHttpToHttps().start();
         int port = edge.httpsPort();

@@ -139,6 +139,7 @@ class AccessLogTest {
         assertThat(lines.get(0).group("status")).isEqualTo("400");
         assertThat(lines.get(1).group("request")).isEqualTo("POST / HTTP/1.1");
         assertThat(lines.get(1).group("status")).isEqualTo("400");
+        assertThat(lines.get(2).group("request")).isEqualTo("-"); // no request line could be read
         assertThat(lines.get(2).group("status")).isEqualTo("400");
         assertThat(lines.get(3).group("status")).isEqualTo("505");
         for (Matcher m : lines) {
