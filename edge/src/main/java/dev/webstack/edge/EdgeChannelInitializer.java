@@ -108,6 +108,13 @@ final class EdgeChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     private void http1(ChannelPipeline p, Route.Transport transport) {
+        // A client still uploading when we answer and close (413, a body nobody reads) must see the
+        // answer, not the RST that closing on unread bytes provokes.
+        if (p.get("tls") != null) {
+            p.addBefore("tls", "linger", new LingeringClose(LINGER));
+        } else {
+            p.addFirst("linger", new LingeringClose(LINGER));
+        }
         HttpPipeline.addHttp1(p, config.limits(), accessLog, hosts, transport, draining);
         p.addLast("exceptions", exceptions);
     }

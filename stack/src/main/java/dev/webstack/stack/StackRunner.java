@@ -44,6 +44,8 @@ public final class StackRunner {
             for (String signal : new String[] {"INT", "TERM"}) {
                 Signal.handle(new Signal(signal), s -> stop());
             }
+            // No reload yet: a closed terminal's SIGHUP must not kill the stack without draining.
+            Signal.handle(new Signal("HUP"), s -> { });
             EdgeTier edge = new EdgeTier(config);
             List<Tier> tiers = List.of(edge);
             Deque<Tier> started = new ArrayDeque<>();

@@ -18,7 +18,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
@@ -30,11 +32,12 @@ import java.util.zip.GZIPOutputStream;
 final class FileCache {
     private static final int MAX_ENTRIES = 10_000;
     /** One background thread for compressing big files, shared by all sites. */
-    private static final Executor COMPRESSOR = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "edge-gzip");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final Executor COMPRESSOR = new ThreadPoolExecutor(
+            1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(16), r -> {
+                Thread t = new Thread(r, "edge-gzip");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy()); // a full queue: the file goes uncompressed for now
 
     private final Path root;
     private final Path realRoot;
@@ -72,12 +75,12 @@ final class FileCache {
     }
 
     void clear() {
-        lookups.values().removeIf(l -> {
-            if (l.file() != null) {
-                release(l.file());
+        for (String key : lookups.keySet()) {
+            FileLookup removed = lookups.remove(key); // release only what this call took out
+            if (removed != null && removed.file() != null) {
+                release(removed.file());
             }
-            return true;
-        });
+        }
     }
 
     /** An entry leaves the cache: its memory goes back to the budget, including a gzip that lands later. */
@@ -97,8 +100,8 @@ final class FileCache {
             return FileLookup.of(FileLookup.Kind.NOT_FOUND, now);
         }
         RequestPath path = decoded.path();
-        Path file = path.segments().isEmpty() ? root : root.resolve(path.relative());
         try {
+            Path file = path.segments().isEmpty() ? root : root.resolve(path.relative());
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
             if (attrs.isDirectory()) {
                 if (!path.trailingSlash()) {
@@ -123,6 +126,8 @@ final class FileCache {
             return FileLookup.of(FileLookup.Kind.NOT_FOUND, now);
         } catch (AccessDeniedException e) {
             return FileLookup.of(FileLookup.Kind.FORBIDDEN, now);
+        } catch (java.nio.file.InvalidPathException e) {
+            return FileLookup.of(FileLookup.Kind.BAD_REQUEST, now); // a name this file system cannot hold
         } catch (IOException e) {
             // ENOTDIR (a file used as a folder), a name too long, a loop of links: nothing to serve.
             return FileLookup.of(FileLookup.Kind.NOT_FOUND, now);

@@ -47,7 +47,7 @@ record RequestPath(List<String> segments, boolean trailingSlash) {
         }
         String raw = target.substring(0, end);
         String path;
-        if (raw.indexOf('%') < 0) {
+        if (raw.indexOf('%') < 0 && isAscii(raw)) {
             path = raw;
         } else {
             path = percentDecode(raw);
@@ -92,6 +92,15 @@ record RequestPath(List<String> segments, boolean trailingSlash) {
         return new Decoded(new RequestPath(List.copyOf(segments), trailingSlash), null);
     }
 
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Percent-decodes to UTF-8. Null for a broken escape, for invalid UTF-8 and for an encoded
      * {@code /} or {@code \}: those would make one path mean two things (nginx refuses them too
@@ -117,8 +126,10 @@ record RequestPath(List<String> segments, boolean trailingSlash) {
                 }
                 bytes[n++] = (byte) b;
                 i += 2;
+            } else if (c > 0xff) {
+                return null; // not a byte the request line could have held
             } else if (c > 0x7f) {
-                return null;
+                bytes[n++] = (byte) c; // a raw byte of the request line: must be valid UTF-8 too
             } else {
                 bytes[n++] = (byte) c;
             }

@@ -202,6 +202,11 @@ public final class StaticFileRoute implements Route {
         try {
             return ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(channel, first, length, CHUNK)));
         } catch (IOException e) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing what could not be used
+            }
             throw new UncheckedIOException(e);
         }
     }

@@ -51,7 +51,7 @@ public final class RedirectRoute implements Route {
         } else {
             location.append(scheme != null ? scheme : transport.secure() ? "https" : "http").append("://").append(host);
             String port = VirtualHosts.portOf(clientHost);
-            if (host.indexOf(':') < 0 && port != null) {
+            if (host.indexOf(':') < 0 && port != null && port.chars().allMatch(Character::isDigit)) {
                 location.append(':').append(port);
             }
         }

@@ -111,6 +111,19 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         send(ctx, route.serve(ctx, request, keepAlive, transport), keepAlive);
+        if (!ctx.channel().isWritable() && ctx.channel().parent() == null) {
+            // A client that pipelines requests but does not read the answers: stop reading from it
+            // until what we owe it drains, so its queued responses cannot grow without bound.
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     private void send(ChannelHandlerContext ctx, ChannelFuture last, boolean keepAlive) {

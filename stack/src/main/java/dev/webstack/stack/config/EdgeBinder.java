@@ -149,8 +149,8 @@ final class EdgeBinder {
     private LimitsConfig limits(YamlSection s) {
         LimitsConfig d = LimitsConfig.DEFAULT;
         return new LimitsConfig(
-                s.intSize("max-request-line", d.maxRequestLine()),
-                s.intSize("max-header-size", d.maxHeaderSize()),
+                s.intSize("max-request-line", d.maxRequestLine(), 64),
+                s.intSize("max-header-size", d.maxHeaderSize(), 256),
                 s.size("max-body-size", d.maxBodySize()),
                 s.duration("header-timeout", d.headerTimeout()),
                 s.duration("idle-timeout", d.idleTimeout()),

@@ -144,6 +144,17 @@ final class YamlSection {
         return (int) size(key, fallback, Integer.MAX_VALUE, Units.INT_SIZE);
     }
 
+    /** A size that must fit an int and be at least {@code min} (a request line of 0 bytes fits no request). */
+    int intSize(String key, int fallback, int min) {
+        String expected = "a size from " + min + " bytes to below 2g, like 8192, 64k or 1m (bytes, or binary k, m, g)";
+        long size = scalar(key, expected)
+                .flatMap(text -> Units.parseSize(text)
+                        .filter(n -> n >= min && n <= Integer.MAX_VALUE)
+                        .or(() -> fail(key, expected, text)))
+                .orElse((long) fallback);
+        return (int) size;
+    }
+
     long size(String key, long fallback) {
         return size(key, fallback, Long.MAX_VALUE, Units.SIZE);
     }
