@@ -56,18 +56,36 @@ final class FileCache {
         this.memoryUsed = memoryUsed;
     }
 
-    /** The lookup for a raw request path (no query), from the cache while it is valid. */
+    /**
+     * The lookup for a raw request path (no query), from the cache while it is valid. The cache is
+     * keyed by the normalised path, so that the many spellings of one file ({@code //a}, {@code /./a},
+     * {@code /%61}) share one entry, one descriptor and one gzip; a path already in normal form
+     * (the common case) is its own key and is not decoded on a hit.
+     */
     FileLookup lookup(String rawPath) {
         long now = System.nanoTime();
-        FileLookup cached = lookups.get(rawPath);
+        String key = rawPath;
+        RequestPath.Decoded decoded = null;
+        if (!isNormal(rawPath)) {
+            decoded = RequestPath.decode(rawPath);
+            if (decoded.refusal() != null) {
+                // Refusals are not cached: cheap to decide again, and they must not crowd out files.
+                return FileLookup.of(decoded.refusal() == RequestPath.Refusal.BAD_REQUEST
+                        ? FileLookup.Kind.BAD_REQUEST
+                        : FileLookup.Kind.NOT_FOUND, now);
+            }
+            RequestPath p = decoded.path();
+            key = "/" + p.relative() + (p.trailingSlash() && !p.segments().isEmpty() ? "/" : "");
+        }
+        FileLookup cached = lookups.get(key);
         if (cached != null && now - cached.checkedAtNanos() < validNanos) {
             return cached;
         }
-        FileLookup fresh = resolve(rawPath, cached, now);
+        FileLookup fresh = resolve(decoded != null ? decoded : RequestPath.decode(rawPath), cached, now);
         if (cached == null && lookups.size() >= MAX_ENTRIES) {
             clear();
         }
-        FileLookup old = lookups.put(rawPath, fresh);
+        FileLookup old = lookups.put(key, fresh);
         if (old != null && old.file() != null && old.file() != fresh.file()) {
             release(old.file());
         }
@@ -91,8 +109,20 @@ final class FileCache {
         }
     }
 
-    private FileLookup resolve(String rawPath, FileLookup previous, long now) {
-        RequestPath.Decoded decoded = RequestPath.decode(rawPath);
+    /** Whether a raw path is already its own normal form: ASCII, no escapes, no empty or dot segments. */
+    private static boolean isNormal(String rawPath) {
+        char prev = 0;
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c <= ' ' || c >= 0x7f || c == '%' || c == '\\' || (prev == '/' && (c == '/' || c == '.'))) {
+                return false;
+            }
+            prev = c;
+        }
+        return true;
+    }
+
+    private FileLookup resolve(RequestPath.Decoded decoded, FileLookup previous, long now) {
         if (decoded.refusal() == RequestPath.Refusal.BAD_REQUEST) {
             return FileLookup.of(FileLookup.Kind.BAD_REQUEST, now);
         }
