@@ -2,23 +2,18 @@ package dev.webstack.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,23 +56,9 @@ class Http2AndTlsTest {
     private HttpClient client(HttpClient.Version version) throws Exception {
         return HttpClient.newBuilder()
                 .version(version)
-                .sslContext(trusting(edge.certificate()))
+                .sslContext(edge.trustingSslContext())
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
-    }
-
-    /** A TLS context that trusts only the edge's self-signed certificate. */
-    static SSLContext trusting(Path pem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            trust.setCertificateEntry("edge", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 
     @Test
@@ -164,7 +145,7 @@ class Http2AndTlsTest {
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void jdkSocketConnectsWithTls12And13(String protocol) throws Exception {
         start(true);
-        try (SSLSocket socket = (SSLSocket) trusting(edge.certificate())
+        try (SSLSocket socket = (SSLSocket) edge.trustingSslContext()
                 .getSocketFactory()
                 .createSocket("127.0.0.1", edge.httpsPort())) {
             socket.setSoTimeout(10_000);

@@ -7,12 +7,18 @@ import dev.webstack.edge.config.ListenerConfig;
 import dev.webstack.edge.config.SiteConfig;
 import dev.webstack.edge.config.TlsListenerConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real edge server for a test: both listeners on 127.0.0.1 port 0, one event loop, logs and a
@@ -123,6 +129,22 @@ public final class TestEdge implements AutoCloseable {
                     .orElseThrow();
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A client TLS context that trusts only this edge's certificate. */
+    public SSLContext trustingSslContext() {
+        try (InputStream in = Files.newInputStream(certificate())) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("edge", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust the edge's certificate", e);
         }
     }
 

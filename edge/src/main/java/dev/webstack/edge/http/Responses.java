@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -23,8 +24,6 @@ public final class Responses {
     private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
     private static final HttpHeadersFactory HEADERS =
             DefaultHttpHeadersFactory.headersFactory().withValidation(false);
-    private static final HttpHeadersFactory TRAILERS =
-            DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
 
     private Responses() {}
 
@@ -47,7 +46,7 @@ public final class Responses {
 
     public static FullHttpResponse full(
             HttpVersion version, HttpResponseStatus status, ByteBuf body, HttpHeaders headers) {
-        return new DefaultFullHttpResponse(version, status, body, headers, TRAILERS.newEmptyHeaders());
+        return new DefaultFullHttpResponse(version, status, body, headers, EmptyHttpHeaders.INSTANCE);
     }
 
     /** A small HTML page for an error status; {@code head} leaves the body out but keeps its length. */

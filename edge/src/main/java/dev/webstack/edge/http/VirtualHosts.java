@@ -34,7 +34,7 @@ public final class VirtualHosts {
     /** The host part of a Host header: lower case, port and trailing dot removed, IPv6 brackets kept. */
     public static String hostOf(String hostHeader) {
         String h = hostHeader.trim();
-        int colon = h.startsWith("[") ? h.indexOf(':', h.indexOf(']')) : h.indexOf(':');
+        int colon = portColon(h);
         if (colon >= 0) {
             h = h.substring(0, colon);
         }
@@ -47,8 +47,13 @@ public final class VirtualHosts {
     /** The port part of a Host header, or null when it has none. */
     public static String portOf(String hostHeader) {
         String h = hostHeader.trim();
-        int colon = h.startsWith("[") ? h.indexOf(':', h.indexOf(']')) : h.indexOf(':');
+        int colon = portColon(h);
         return colon >= 0 && colon < h.length() - 1 ? h.substring(colon + 1) : null;
+    }
+
+    /** Where the port's colon is in a Host value, -1 when there is none (an IPv6 literal's colons are not it). */
+    private static int portColon(String h) {
+        return h.startsWith("[") ? h.indexOf(':', h.indexOf(']')) : h.indexOf(':');
     }
 
     public static Builder builder() {

@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +27,6 @@ import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The real clients the static-file tests talk to the edge with: the JDK HttpClient over plain
@@ -60,7 +55,7 @@ final class EdgeClients {
 
         Clients(TestEdge edge) {
             this.edge = edge;
-            SSLContext ssl = trusting(edge.certificate());
+            SSLContext ssl = edge.trustingSslContext();
             this.plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             this.tls1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build();
             this.tls2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(ssl).build();
@@ -171,25 +166,6 @@ final class EdgeClients {
         }
         byte[] content = Files.exists(body) ? Files.readAllBytes(body) : new byte[0];
         return new CurlResponse(statusLine[0], Integer.parseInt(statusLine[1]), map, content);
-    }
-
-    /** A TLS context that trusts exactly the PEM certificate at {@code pem}. */
-    static SSLContext trusting(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            store.setCertificateEntry("edge", cert);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** {@code size} pseudo-random bytes, the same for the same seed. */
