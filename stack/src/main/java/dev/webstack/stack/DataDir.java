@@ -7,7 +7,10 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The stack's data folder ({@code logs/}, {@code run/}, {@code tls/}) and the lock that lets one
@@ -16,6 +19,7 @@ import java.nio.file.StandardOpenOption;
  * says who holds it.
  */
 final class DataDir implements AutoCloseable {
+    private static final String STATUS = "run/reload.status";
     private final Path root;
     private FileChannel lockChannel;
     private FileLock lock;
@@ -50,10 +54,59 @@ final class DataDir implements AutoCloseable {
                     + ", lock " + lockFile + "); stop it first, or give this one another data-dir");
         }
         Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        Files.deleteIfExists(root.resolve(STATUS));
     }
 
     Path root() {
         return root;
+    }
+
+    /**
+     * The pid of the {@code webstack up} that holds {@code root}'s lock; empty when none does. Used by commands
+     * that talk to a running stack, such as {@code reload}.
+     */
+    static Optional<Long> runningPid(Path root) throws IOException {
+        Path lockFile = root.resolve("run/webstack.lock");
+        Path pidFile = root.resolve("run/webstack.pid");
+        if (!Files.exists(lockFile) || !Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock free = channel.tryLock();
+            if (free != null) {
+                free.release();
+                return Optional.empty();
+            }
+        } catch (OverlappingFileLockException e) {
+            // held by this very process
+        }
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile).trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The outcome of the latest reload, for {@code webstack reload} to read: its number, ok or not, and what. */
+    record ReloadStatus(long number, boolean ok, String text) {
+        static Optional<ReloadStatus> read(Path root) {
+            try {
+                List<String> lines = Files.readAllLines(root.resolve(STATUS));
+                String[] head = lines.get(0).split(" ");
+                return Optional.of(new ReloadStatus(Long.parseLong(head[0]), "ok".equals(head[1]),
+                        String.join("\n", lines.subList(1, lines.size()))));
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+
+        /** Replaces the status file whole, so a reader never sees half of it. */
+        void write(Path root) throws IOException {
+            Path temp = root.resolve(STATUS + ".tmp");
+            Files.writeString(temp, number + (ok ? " ok" : " failed") + "\n" + text + "\n");
+            Files.move(temp, root.resolve(STATUS), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.webstack.stack;
 
+import dev.webstack.dns.zone.ZoneException;
 import dev.webstack.stack.config.StackConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -44,10 +45,22 @@ public final class StackRunner {
             for (String signal : new String[] {"INT", "TERM"}) {
                 Signal.handle(new Signal(signal), s -> stop());
             }
-            // No reload yet: a closed terminal's SIGHUP must not kill the stack without draining.
+            // Until every tier is up, a SIGHUP (a closed terminal's, say) is ignored rather than fatal.
             Signal.handle(new Signal("HUP"), s -> { });
             EdgeTier edge = new EdgeTier(config);
-            List<Tier> tiers = List.of(edge);
+            DnsTier dns = new DnsTier(config);
+            List<Tier> tiers = config.dns().enabled() ? List.of(edge, dns) : List.of(edge);
+            for (Tier tier : tiers) {
+                try {
+                    tier.check();
+                } catch (ZoneException e) {
+                    e.problems().forEach(err::println);
+                    err.println("webstack: " + tier.name() + ": " + e.problems().size()
+                            + " problem(s) in the zones; nothing was started");
+                    err.flush();
+                    return 2;
+                }
+            }
             Deque<Tier> started = new ArrayDeque<>();
             for (Tier tier : tiers) {
                 try {
@@ -63,8 +76,12 @@ public final class StackRunner {
                 out.printf("%-5s ready   %s%n", tier.name(), tier.ready());
                 out.flush();
             }
-            printUrls(edge);
+            printUrls(edge, config.dns().enabled() ? dns : null);
+            Reloader reloader = new Reloader(config, tiers, data.root(), out, err);
+            Signal.handle(new Signal("HUP"), s -> reloader.request());
             stop.await();
+            Signal.handle(new Signal("HUP"), s -> { });
+            reloader.close();
             out.println("stopping (draining in-flight requests, up to "
                     + config.edge().limits().shutdownGrace().toSeconds() + " s) ...");
             out.flush();
@@ -91,7 +108,7 @@ public final class StackRunner {
         }
     }
 
-    private void printUrls(EdgeTier edge) {
+    private void printUrls(EdgeTier edge, DnsTier dns) {
         out.println();
         out.println("webstack is up; data folder " + config.dataDir());
         InetSocketAddress http = edge.server().httpAddress();
@@ -107,7 +124,13 @@ public final class StackRunner {
             out.printf("  curl -sik --http2 --resolve %s:%d:%s https://%s:%d/%n",
                     host, https.getPort(), ip(https), host, https.getPort());
         }
-        out.println("Ctrl-C or SIGTERM stops it.");
+        if (dns != null) {
+            InetSocketAddress at = dns.server().address();
+            String name = config.dns().zone().map(z -> "www." + z.domain())
+                    .orElse(config.dns().zoneFiles().isEmpty() ? "." : config.dns().zoneFiles().get(0).origin());
+            out.printf("  dig @%s -p %d %s%n", ip(at), at.getPort(), name);
+        }
+        out.println("Ctrl-C or SIGTERM stops it; ./webstack reload (or SIGHUP) re-reads the config's zones.");
         out.flush();
     }
 

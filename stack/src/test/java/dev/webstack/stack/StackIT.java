@@ -31,6 +31,8 @@ class StackIT {
                       root: site
                     - hosts: [foobar.test]
                       redirect: www.foobar.test
+                dns:
+                  port: 0
                 """ + extra);
         return file;
     }
@@ -42,6 +44,15 @@ class StackIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         return new String[] {String.valueOf(p.exitValue()), out};
+    }
+
+    static String dig(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("dig", "+time=2", "+tries=1"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return out;
     }
 
     @Test
@@ -127,6 +138,12 @@ class StackIT {
             assertThat(page).startsWith("HTTP/1.1 200").contains("foobar.com");
             String apex = curl("-I", "--resolve", "foobar.com:8080:127.0.0.1", "http://foobar.com:8080/")[1];
             assertThat(apex).startsWith("HTTP/1.1 301").containsIgnoringCase("location: http://www.foobar.com:8080/");
+            assertThat(up.awaitDnsPort()).isEqualTo(5353);
+            assertThat(up.awaitLine("dig @")).contains("dig @127.0.0.1 -p 5353 www.foobar.com");
+            String dig = dig("@127.0.0.1", "-p", "5353", "www.foobar.com");
+            assertThat(dig).contains("flags: qr aa rd;", "status: NOERROR", "ANSWER: 2")
+                    .containsPattern("(?m)^www\\.foobar\\.com\\.\\s+300\\s+IN\\s+CNAME\\s+foobar\\.com\\.$")
+                    .containsPattern("(?m)^foobar\\.com\\.\\s+300\\s+IN\\s+A\\s+127\\.0\\.0\\.1$");
             assertThat(up.terminate()).isZero();
         }
         assertThat(dir.resolve("webstack-data/logs/access.log")).exists();

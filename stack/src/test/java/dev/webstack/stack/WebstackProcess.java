@@ -21,6 +21,8 @@ final class WebstackProcess implements AutoCloseable {
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
     private static final Pattern READY = Pattern.compile("edge\\s+ready\\s+http [^:]+:(\\d+)(?:, https [^:]+:(\\d+))?");
 
+    private static final Pattern DNS_READY = Pattern.compile("dns\\s+ready\\s+udp\\+tcp [^ ]+:(\\d+),");
+
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
@@ -89,6 +91,15 @@ final class WebstackProcess implements AutoCloseable {
         return new int[] {Integer.parseInt(m.group(1)), m.group(2) == null ? -1 : Integer.parseInt(m.group(2))};
     }
 
+    /** The port of the DNS ready line ({@code dns   ready   udp+tcp 127.0.0.1:5353, ...}). */
+    int awaitDnsPort() throws InterruptedException {
+        Matcher m = DNS_READY.matcher(awaitLine("dns   ready"));
+        if (!m.find()) {
+            throw new AssertionError("unexpected dns ready line: " + seen.get(seen.size() - 1));
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
     /** Everything printed so far. */
     String output() {
         lines.drainTo(seen);
@@ -102,11 +113,16 @@ final class WebstackProcess implements AutoCloseable {
 
     /** Sends a signal by pid ({@code Process.destroy} would also close our end of its output) and waits for the exit code. */
     int signal(String name) throws InterruptedException, IOException {
+        send(name);
+        return waitFor();
+    }
+
+    /** Sends a signal by pid and returns at once. */
+    void send(String name) throws InterruptedException, IOException {
         Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
         }
-        return waitFor();
     }
 
     int waitFor() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.webstack.stack.config;
 
+import dev.webstack.dns.config.DnsConfig;
 import dev.webstack.edge.config.EdgeConfig;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -30,7 +31,7 @@ public final class ConfigLoader {
     /** The data folder's name, beside the config file (or in the current directory without one). */
     public static final String DEFAULT_DATA_DIR = "webstack-data";
 
-    static final List<String> KEYS = List.of("data-dir", "edge");
+    static final List<String> KEYS = List.of("data-dir", "edge", "dns");
 
     private ConfigLoader() {}
 
@@ -61,7 +62,7 @@ public final class ConfigLoader {
         Path siteRoot = bundledSiteRoot.toAbsolutePath().normalize();
         if (file.isEmpty()) {
             Path dataDir = Path.of(DEFAULT_DATA_DIR).toAbsolutePath().normalize();
-            return new StackConfig(Optional.empty(), dataDir, EdgeConfig.defaults(siteRoot));
+            return new StackConfig(Optional.empty(), dataDir, EdgeConfig.defaults(siteRoot), DnsConfig.defaults());
         }
         Path source = file.get().toAbsolutePath().normalize();
         Problems problems = new Problems(file.get().toString());
@@ -121,13 +122,14 @@ public final class ConfigLoader {
     private static StackConfig bind(Node root, Path source, Path siteRoot, Problems problems) {
         Path baseDir = source.getParent();
         if (root != null && !(root instanceof MappingNode) && !YamlSection.isNull(root)) {
-            problems.add(root, "", "expected a mapping at the top level (data-dir:, edge:), got "
+            problems.add(root, "", "expected a mapping at the top level (data-dir:, edge:, dns:), got "
                     + YamlSection.describe(root));
             return null;
         }
         YamlSection top = YamlSection.of(root, "", KEYS, problems);
         Path dataDir = top.pathValue("data-dir", baseDir, "a folder path").orElse(baseDir.resolve(DEFAULT_DATA_DIR));
         EdgeConfig edge = new EdgeBinder(problems, baseDir, siteRoot).bind(top.section("edge", EdgeBinder.KEYS));
-        return new StackConfig(Optional.of(source), dataDir, edge);
+        DnsConfig dns = new DnsBinder(problems, baseDir).bind(top.section("dns", DnsBinder.KEYS));
+        return new StackConfig(Optional.of(source), dataDir, edge, dns);
     }
 }

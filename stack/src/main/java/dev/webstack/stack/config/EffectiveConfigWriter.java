@@ -1,11 +1,16 @@
 package dev.webstack.stack.config;
 
+import dev.webstack.dns.config.DnsConfig;
+import dev.webstack.dns.config.GeneratedZoneConfig;
+import dev.webstack.dns.config.RateLimitConfig;
+import dev.webstack.dns.config.ZoneFileConfig;
 import dev.webstack.edge.config.EdgeConfig;
 import dev.webstack.edge.config.FilesConfig;
 import dev.webstack.edge.config.LimitsConfig;
 import dev.webstack.edge.config.ListenerConfig;
 import dev.webstack.edge.config.SiteConfig;
 import dev.webstack.edge.config.TlsListenerConfig;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +39,46 @@ final class EffectiveConfigWriter {
         EffectiveConfigWriter w = new EffectiveConfigWriter();
         w.line(0, "data-dir", path(config.dataDir()));
         w.edge(config.edge());
+        w.dns(config.dns());
         return w.out.toString();
+    }
+
+    private void dns(DnsConfig dns) {
+        section(0, "dns");
+        line(1, "enabled", Boolean.toString(dns.enabled()));
+        line(1, "address", scalar(dns.listen().getAddress().getHostAddress()));
+        line(1, "port", Integer.toString(dns.listen().getPort()));
+        line(1, "workers", Integer.toString(dns.workers()));
+        line(1, "udp-size", Integer.toString(dns.udpSize()));
+        line(1, "tcp-idle-timeout", duration(dns.tcpIdleTimeout()));
+        line(1, "max-tcp-connections", Integer.toString(dns.maxTcpConnections()));
+        String ranges = dns.allowTransfer().stream().map(r -> scalar(r.toString())).collect(Collectors.joining(", "));
+        line(1, "allow-transfer", "[" + ranges + "]");
+        RateLimitConfig limit = dns.rateLimit();
+        section(1, "rate-limit");
+        line(2, "responses-per-second", Integer.toString(limit.responsesPerSecond()));
+        line(2, "slip", Integer.toString(limit.slip()));
+        line(2, "ipv4-prefix", Integer.toString(limit.ipv4Prefix()));
+        line(2, "ipv6-prefix", Integer.toString(limit.ipv6Prefix()));
+        if (dns.zone().isPresent()) {
+            GeneratedZoneConfig zone = dns.zone().get();
+            section(1, "zone");
+            line(2, "domain", scalar(zone.domain()));
+            line(2, "address", scalar(zone.address().getHostAddress()));
+            line(2, "address6", optional(zone.address6().map(InetAddress::getHostAddress)));
+            line(2, "ttl", duration(zone.ttl()));
+        } else {
+            line(1, "zone", "false");
+        }
+        if (dns.zoneFiles().isEmpty()) {
+            line(1, "zone-files", "[]");
+        } else {
+            section(1, "zone-files");
+            for (ZoneFileConfig file : dns.zoneFiles()) {
+                indent(2).append("- origin: ").append(scalar(file.origin())).append('\n');
+                line(3, "file", path(file.file()));
+            }
+        }
     }
 
     private void edge(EdgeConfig edge) {

@@ -1,5 +1,6 @@
 package dev.webstack.stack.config;
 
+import dev.webstack.dns.config.DnsConfig;
 import dev.webstack.edge.config.EdgeConfig;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -12,11 +13,13 @@ import java.util.Optional;
  * @param dataDir the folder for runtime files ({@code logs/}, {@code run/}, {@code tls/}); by
  *     default {@code webstack-data/} beside the config file, or in the current directory
  * @param edge the edge tier
+ * @param dns the DNS tier
  */
-public record StackConfig(Optional<Path> source, Path dataDir, EdgeConfig edge) {
+public record StackConfig(Optional<Path> source, Path dataDir, EdgeConfig edge, DnsConfig dns) {
     public StackConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(edge, "edge");
+        Objects.requireNonNull(dns, "dns");
     }
 }

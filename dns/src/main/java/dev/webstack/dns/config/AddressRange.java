@@ -1,0 +1,63 @@
+package dev.webstack.dns.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** A network in CIDR notation ({@code 192.0.2.0/24}, {@code ::1/128}); a bare address is a network of one. */
+public record AddressRange(InetAddress network, int prefix) {
+
+    public AddressRange {
+        int bits = network.getAddress().length * 8;
+        if (prefix < 0 || prefix > bits) {
+            throw new IllegalArgumentException("prefix /" + prefix + " (expected: 0 to " + bits + ")");
+        }
+    }
+
+    /** Parses {@code address[/prefix]}; the address must be a literal, never a name to look up. */
+    public static AddressRange parse(String text) {
+        int slash = text.indexOf('/');
+        String address = slash < 0 ? text : text.substring(0, slash);
+        if (address.isEmpty() || !(address.indexOf(':') >= 0 || address.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+            throw new IllegalArgumentException(text + " (expected: an IP address, optionally with /prefix)");
+        }
+        InetAddress network;
+        try {
+            network = InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(text + " (expected: an IP address, optionally with /prefix)");
+        }
+        int bits = network.getAddress().length * 8;
+        int prefix;
+        try {
+            prefix = slash < 0 ? bits : Integer.parseInt(text.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(text + " (expected: a prefix length after the /)");
+        }
+        return new AddressRange(network, prefix);
+    }
+
+    public boolean contains(InetAddress address) {
+        byte[] a = address.getAddress();
+        byte[] n = network.getAddress();
+        if (a.length != n.length) {
+            return false;
+        }
+        int full = prefix / 8;
+        for (int i = 0; i < full; i++) {
+            if (a[i] != n[i]) {
+                return false;
+            }
+        }
+        int rest = prefix % 8;
+        if (rest == 0) {
+            return true;
+        }
+        int mask = 0xff << (8 - rest) & 0xff;
+        return (a[full] & mask) == (n[full] & mask);
+    }
+
+    @Override
+    public String toString() {
+        return network.getHostAddress() + "/" + prefix;
+    }
+}
