@@ -74,6 +74,7 @@ class NsdDifferentialTest {
      *   <li>ttlmix has two A records with TTLs 100 and 200 in one RRset. RFC 2181 section 5.2 makes differing TTLs
      *       in an RRset an error and tells the receiver to use the lowest for all; webstack (through dnsjava) serves
      *       them so, where NSD passes each TTL on as written.
+     *   <li>CHAOS TXT version.bind and id.server: see {@link #answersUnusualQueriesAsNsdDoes}.
      * </ul>
      */
     private static final List<Predicate<String>> ON_PURPOSE = List.of(what -> what.startsWith("ttlmix."));
@@ -177,6 +178,14 @@ class NsdDifferentialTest {
         withAnswer.addRecord(Record.fromString(Name.fromString("www.example.com."), Type.A, DClass.IN, 60,
                 "192.0.2.9", Name.root), Section.ANSWER);
         cases.add(new Object[] {"a record in the answer section", withAnswer, false});
+        for (String name : new String[] {"version.bind.", "id.server."}) {
+            // On purpose: NSD tells its version and host name to anyone asking in class CHAOS (unless configured
+            // with hide-version); webstack does not give an attacker that map, and refuses, as for any other name.
+            Message chaos = Message.newQuery(Record.newRecord(Name.fromString(name), Type.TXT, DClass.CH));
+            Message answer = send(webstack.address(), chaos, TRANSPORTS[0]);
+            assertThat(answer.getRcode()).isEqualTo(Rcode.REFUSED);
+            assertThat(send(nsd.address(), chaos, TRANSPORTS[0]).getSection(Section.ANSWER)).hasSize(1);
+        }
         for (Object[] c : cases) {
             Message query = (Message) c[1];
             Transport transport = (Boolean) c[2] ? TRANSPORTS[3] : TRANSPORTS[0];

@@ -108,13 +108,13 @@ final class DnsBinder {
         String domain = domain(s, "domain").orElse(d.domain());
         InetAddress address = ip(s, "address").orElse(d.address());
         if (!(address instanceof Inet4Address)) {
-            s.error("address", "expected an IPv4 address for the A records, got '" + address.getHostAddress()
+            s.error("address", "expected an IPv4 address for the A records, got '" + AddressRange.format(address)
                     + "' (an IPv6 address goes in address6)");
         }
         Optional<InetAddress> address6 = ip(s, "address6");
         if (address6.isPresent() && !(address6.get() instanceof Inet6Address)) {
             s.error("address6", "expected an IPv6 address for the AAAA records, got '"
-                    + address6.get().getHostAddress() + "'");
+                    + AddressRange.format(address6.get()) + "'");
         }
         return Optional.of(new GeneratedZoneConfig(domain, address, address6, s.duration("ttl", d.ttl())));
     }

@@ -1,5 +1,6 @@
 package dev.webstack.stack.config;
 
+import dev.webstack.dns.config.AddressRange;
 import dev.webstack.dns.config.DnsConfig;
 import dev.webstack.dns.config.GeneratedZoneConfig;
 import dev.webstack.dns.config.RateLimitConfig;
@@ -10,7 +11,6 @@ import dev.webstack.edge.config.LimitsConfig;
 import dev.webstack.edge.config.ListenerConfig;
 import dev.webstack.edge.config.SiteConfig;
 import dev.webstack.edge.config.TlsListenerConfig;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +46,7 @@ final class EffectiveConfigWriter {
     private void dns(DnsConfig dns) {
         section(0, "dns");
         line(1, "enabled", Boolean.toString(dns.enabled()));
-        line(1, "address", scalar(dns.listen().getAddress().getHostAddress()));
+        line(1, "address", scalar(AddressRange.format(dns.listen().getAddress())));
         line(1, "port", Integer.toString(dns.listen().getPort()));
         line(1, "workers", Integer.toString(dns.workers()));
         line(1, "udp-size", Integer.toString(dns.udpSize()));
@@ -64,8 +64,8 @@ final class EffectiveConfigWriter {
             GeneratedZoneConfig zone = dns.zone().get();
             section(1, "zone");
             line(2, "domain", scalar(zone.domain()));
-            line(2, "address", scalar(zone.address().getHostAddress()));
-            line(2, "address6", optional(zone.address6().map(InetAddress::getHostAddress)));
+            line(2, "address", scalar(AddressRange.format(zone.address())));
+            line(2, "address6", optional(zone.address6().map(AddressRange::format)));
             line(2, "ttl", duration(zone.ttl()));
         } else {
             line(1, "zone", "false");
