@@ -1,5 +1,6 @@
 package dev.webstack.dns.config;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -66,11 +67,11 @@ public record DnsConfig(
         return new DnsConfig(true, new InetSocketAddress("127.0.0.1", DEFAULT_PORT), 0, DEFAULT_UDP_SIZE,
                 DEFAULT_TCP_IDLE_TIMEOUT, DEFAULT_MAX_TCP_CONNECTIONS, List.of(), RateLimitConfig.DEFAULT,
                 Optional.of(new GeneratedZoneConfig(GeneratedZoneConfig.DEFAULT_DOMAIN,
-                        java.net.InetAddress.getLoopbackAddress(), Optional.empty(), GeneratedZoneConfig.DEFAULT_TTL)),
+                        InetAddress.getLoopbackAddress(), Optional.empty(), GeneratedZoneConfig.DEFAULT_TTL)),
                 List.of());
     }
 
-    public boolean isTransferAllowed(java.net.InetAddress client) {
+    public boolean isTransferAllowed(InetAddress client) {
         for (AddressRange range : allowTransfer) {
             if (range.contains(client)) {
                 return true;

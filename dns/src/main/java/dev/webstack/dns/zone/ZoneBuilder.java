@@ -46,6 +46,11 @@ public final class ZoneBuilder {
             return;
         }
         int type = record.getType();
+        if (type == Type.DNAME) {
+            // Not answered yet: refused rather than served as plain data, which would answer wrongly below it.
+            problems.add(place + ": DNAME at " + owner + " is not supported (expected: CNAME records instead)");
+            return;
+        }
         if (type == Type.SOA && !owner.equals(origin)) {
             problems.add(place + ": SOA at " + owner + " (expected: only at the origin " + origin + ")");
             return;

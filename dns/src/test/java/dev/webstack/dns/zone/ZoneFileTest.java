@@ -57,6 +57,7 @@ class ZoneFileTest {
         "class other than IN           | www CH TXT \"x\"                   | :5: www.example.org. has class CH (expected: IN)",
         "syntax error                  | www IN A 300.1.2.3                | :5: Invalid address: 300.1.2.3",
         "unknown type                  | www IN BOGUS 1                    | :5: ",
+        "DNAME, not answered yet       | old IN DNAME example.net.         | :5: DNAME at old.example.org. is not supported (expected: CNAME records instead)",
     })
     void refusesWithFileLineAndReason(String what, String line, String expected) throws Exception {
         Path file = zone(HEAD + line + "\n");

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Start the stack in the foreground and keep it running until Ctrl-C or SIGTERM.",
-            "With no config file, serves www.foobar.com on http://127.0.0.1:8080 and https://127.0.0.1:8443."
+            "With no config file, serves www.foobar.com on http://127.0.0.1:8080 and https://127.0.0.1:8443,",
+            "and DNS for foobar.com on 127.0.0.1:5353. SIGHUP (or ./webstack reload) re-reads the zones."
         })
 public final class UpCommand implements Callable<Integer> {
     @CommandLine.Spec
