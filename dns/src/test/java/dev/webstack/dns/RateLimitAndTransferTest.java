@@ -67,6 +67,33 @@ class RateLimitAndTransferTest {
     }
 
     @Test
+    void randomNamesUnderAWildcardShareOneBucketSoTheyCannotDodgeTheLimit() throws Exception {
+        DnsConfig config = DnsConfig.listeningOn(ANY).withRateLimit(new RateLimitConfig(10, 0, 24, 64));
+        try (TestDns dns = new TestDns(config, TestDns.zones());
+                DatagramSocket socket = new DatagramSocket()) {
+            for (int i = 0; i < 100; i++) {
+                byte[] query = query("r" + i + ".wild.example.com.", Type.A).toWire();
+                socket.send(new DatagramPacket(query, query.length, dns.address()));
+            }
+            socket.setSoTimeout(500);
+            int answered = 0;
+            while (TestDns.receive(socket) != null && answered < 200) {
+                answered++;
+            }
+            assertThat(answered).as("answers to 100 names under one wildcard at 10/s, slip 0").isBetween(10, 20);
+        }
+    }
+
+    @Test
+    void ixfrWithTheClientsSoaIsAnsweredWithTheWholeZoneToAllowedClients() throws Exception {
+        DnsConfig allowed = DnsConfig.listeningOn(ANY).withAllowTransfer(List.of(AddressRange.parse("127.0.0.1")));
+        try (TestDns dns = new TestDns(allowed, TestDns.zones())) {
+            String ixfr = dig(dns, "ixfr=1", "example.com");
+            assertThat(ixfr).doesNotContain("Transfer failed").contains("a.b.c.ent.example.com.");
+        }
+    }
+
+    @Test
     void axfrIsServedToAllowedClientsOverTcpAndRefusedToOthers() throws Exception {
         DnsConfig allowed = DnsConfig.listeningOn(ANY).withAllowTransfer(List.of(AddressRange.parse("127.0.0.0/8")));
         try (TestDns dns = new TestDns(allowed, TestDns.zones())) {

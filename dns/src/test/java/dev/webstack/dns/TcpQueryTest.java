@@ -256,4 +256,38 @@ class TcpQueryTest {
         write(socket, query);
         return read(socket);
     }
+
+    @Test
+    void aClientThatNeverReadsItsAnswersStopsBeingReadFromWhileOthersAreServed() throws Exception {
+        try (TestDns dns = server(LONG_IDLE, 1000);
+                java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(dns.address())) {
+            channel.configureBlocking(false);
+            byte[] wire = org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
+                    org.xbill.DNS.Name.fromString("big.example.com."), org.xbill.DNS.Type.A,
+                    org.xbill.DNS.DClass.IN)).toWire();
+            java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(2 + wire.length);
+            frame.putShort((short) wire.length).put(wire).flip();
+            long written = 0;
+            int stalls = 0;
+            // Bounded: 64 MiB of queries at most. A server that kept reading (and answering into a buffer
+            // nobody reads) would take them all; one that stops reading fills the socket buffers well before.
+            while (written < 64L << 20 && stalls < 50) {
+                if (!frame.hasRemaining()) {
+                    frame.rewind();
+                }
+                int n = channel.write(frame);
+                if (n == 0) {
+                    stalls++;
+                    Thread.sleep(20);
+                    continue;
+                }
+                written += n;
+            }
+            assertThat(stalls).as("writes stalled after %d bytes of queries", written).isEqualTo(50);
+            assertThat(written).isLessThan(64L << 20);
+            assertThat(TestDns.udp(dns.address(), org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
+                    org.xbill.DNS.Name.fromString("example.com."), org.xbill.DNS.Type.SOA, org.xbill.DNS.DClass.IN)))
+                    .getRcode()).isZero();
+        }
+    }
 }

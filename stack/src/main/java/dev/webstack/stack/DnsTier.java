@@ -1,5 +1,6 @@
 package dev.webstack.stack;
 
+import dev.webstack.dns.config.DnsConfig;
 import dev.webstack.dns.server.DnsServer;
 import dev.webstack.dns.zone.Zone;
 import dev.webstack.dns.zone.ZoneLoader;
@@ -45,7 +46,15 @@ final class DnsTier implements Tier {
     public String reload(StackConfig next) throws Exception {
         Zones loaded = ZoneLoader.load(next.dns());
         server.reload(loaded);
-        return "reloaded " + describe(loaded);
+        DnsConfig now = config.dns();
+        DnsConfig asked = next.dns();
+        boolean otherChanges = !now.listen().equals(asked.listen()) || now.workers() != asked.workers()
+                || now.udpSize() != asked.udpSize() || !now.tcpIdleTimeout().equals(asked.tcpIdleTimeout())
+                || now.maxTcpConnections() != asked.maxTcpConnections()
+                || !now.allowTransfer().equals(asked.allowTransfer()) || !now.rateLimit().equals(asked.rateLimit())
+                || now.enabled() != asked.enabled();
+        return "reloaded " + describe(loaded)
+                + (otherChanges ? "; other dns settings changed: they take effect at the next up" : "");
     }
 
     DnsServer server() {

@@ -82,6 +82,7 @@ class DnsReloadIT {
             load.stop();
             assertThat(load.sent.get()).isGreaterThan(100);
             assertThat(load.lost.get()).as("queries unanswered of %d during three reloads", load.sent.get()).isZero();
+            assertThat(load.wrong.get()).as("wrong answers of %d during three reloads", load.sent.get()).isZero();
             assertThat(up.terminate()).isZero();
             assertThat(up.output()).contains("dns   stopped");
         }
@@ -115,6 +116,7 @@ class DnsReloadIT {
     private static final class QueryLoad {
         final AtomicInteger sent = new AtomicInteger();
         final AtomicInteger lost = new AtomicInteger();
+        final AtomicInteger wrong = new AtomicInteger();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final InetSocketAddress server;
         private Thread thread;
@@ -127,15 +129,24 @@ class DnsReloadIT {
             thread = new Thread(() -> {
                 try (DatagramSocket socket = new DatagramSocket()) {
                     socket.setSoTimeout(1000);
-                    byte[] query = Message.newQuery(Record.newRecord(Name.fromString("www.example.org."), Type.A,
-                            DClass.IN)).toWire();
+                    Message query = Message.newQuery(Record.newRecord(Name.fromString("www.example.org."), Type.A,
+                            DClass.IN));
                     byte[] buffer = new byte[1500];
-                    // Bounded: at most 200 000 queries, or until stopped.
+                    // Bounded: at most 200 000 queries, or until stopped. Each answer must be this query's (its
+                    // id), NOERROR, with the A record: a reload may never show an empty or missing zone.
                     for (int i = 0; i < 200_000 && running.get(); i++) {
-                        socket.send(new DatagramPacket(query, query.length, server));
+                        query.getHeader().setID(i & 0xffff);
+                        byte[] wire = query.toWire();
+                        socket.send(new DatagramPacket(wire, wire.length, server));
                         sent.incrementAndGet();
                         try {
-                            socket.receive(new DatagramPacket(buffer, buffer.length));
+                            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                            socket.receive(packet);
+                            Message answer = new Message(java.util.Arrays.copyOf(buffer, packet.getLength()));
+                            if (answer.getHeader().getID() != (i & 0xffff) || answer.getRcode() != 0
+                                    || answer.getSection(1).isEmpty()) {
+                                wrong.incrementAndGet();
+                            }
                         } catch (SocketTimeoutException e) {
                             lost.incrementAndGet();
                         }

@@ -17,7 +17,7 @@ public record AddressRange(InetAddress network, int prefix) {
     public static AddressRange parse(String text) {
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
-        if (address.isEmpty() || !(address.indexOf(':') >= 0 || address.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+        if (!isLiteral(address)) {
             throw new IllegalArgumentException(text + " (expected: an IP address, optionally with /prefix)");
         }
         InetAddress network;
@@ -34,6 +34,28 @@ public record AddressRange(InetAddress network, int prefix) {
             throw new IllegalArgumentException(text + " (expected: a prefix length after the /)");
         }
         return new AddressRange(network, prefix);
+    }
+
+    /**
+     * Whether {@code text} is written as an address (four decimal parts of 0 to 255, or IPv6 hex groups), so that
+     * resolving it can never mean a lookup of a name.
+     */
+    static boolean isLiteral(String text) {
+        if (text.indexOf(':') >= 0) {
+            return text.length() >= 2 && text.chars().allMatch(c -> c == ':' || c == '.' || c < 128
+                    && Character.digit(c, 16) >= 0);
+        }
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean contains(InetAddress address) {

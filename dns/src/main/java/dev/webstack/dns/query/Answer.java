@@ -2,6 +2,7 @@ package dev.webstack.dns.query;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 
@@ -21,6 +22,7 @@ public final class Answer {
     final List<RRset> answer = new ArrayList<>(2);
     final List<RRset> authority = new ArrayList<>(1);
     final List<RRset> additional = new ArrayList<>(2);
+    Name rateLimitName;
 
     public int rcode() {
         return rcode;
@@ -40,5 +42,14 @@ public final class Answer {
 
     public List<RRset> additional() {
         return additional;
+    }
+
+    /**
+     * The name response-rate limiting counts this answer under, as NSD's and BIND's RRL do: the wildcard's owner
+     * for a synthesized answer, the delegation point for a referral, the zone's origin for NXDOMAIN, else the
+     * name asked.
+     */
+    public Name rateLimitName() {
+        return rateLimitName;
     }
 }

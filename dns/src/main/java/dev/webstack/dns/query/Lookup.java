@@ -57,9 +57,13 @@ public final class Lookup {
 
     private void resolve(Zone zone, Name qname) {
         Name name = qname;
+        answer.rateLimitName = qname;
         for (int step = 0; ; step++) {
             Node cut = zone.cut(name);
             if (cut != null && !(qtype == Type.DS && cut.name().equals(name))) {
+                if (step == 0) {
+                    answer.rateLimitName = cut.name();
+                }
                 referral(zone, cut, step == 0);
                 return;
             }
@@ -69,8 +73,12 @@ public final class Lookup {
                 node = wildcard(zone, name);
                 if (node == null) {
                     answer.rcode = Rcode.NXDOMAIN;
+                    answer.rateLimitName = zone.origin();
                     negative(zone);
                     return;
+                }
+                if (step == 0) {
+                    answer.rateLimitName = node.name();
                 }
                 synthesized = true;
             }
@@ -176,7 +184,7 @@ public final class Lookup {
         for (int addressType : new int[] {Type.A, Type.AAAA}) {
             for (int i = 0; i < hosts.size(); i++) {
                 RRset address = address(zone, hosts.get(i), addressType, glue.get(i));
-                if (address != null && !answer.answer.contains(address) && !answer.additional.contains(address)) {
+                if (address != null && !contains(answer.answer, address) && !contains(answer.additional, address)) {
                     answer.additional.add(address);
                 }
             }
@@ -201,6 +209,15 @@ public final class Lookup {
         Node wildcard = wildcard(zone, host);
         RRset data = wildcard == null ? null : wildcard.rrset(type);
         return data == null ? null : withOwner(data, host);
+    }
+
+    private static boolean contains(List<RRset> section, RRset rrset) {
+        for (RRset present : section) {
+            if (present.getType() == rrset.getType() && present.getName().equals(rrset.getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean inAnswer(Name name) {

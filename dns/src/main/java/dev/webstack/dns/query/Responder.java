@@ -80,7 +80,7 @@ public final class Responder {
                 case DROP:
                     return;
                 case SLIP:
-                    out.accept(Slip.truncate(wire));
+                    out.accept(Slip.truncate(wire, entry.edns() ? udpSize : -1));
                     return;
                 default:
                     break;
@@ -140,7 +140,7 @@ public final class Responder {
         }
         OPTRecord opt = checkedOpt(request);
         if (opt == BAD_OPT || !request.getSection(Section.ANSWER).isEmpty()
-                || !request.getSection(Section.AUTHORITY).isEmpty() || !plainQuestionName(query)) {
+                || !authorityAllowed(request) || !plainQuestionName(query)) {
             out.accept(headerOnly(header, Rcode.FORMERR));
             return null;
         }
@@ -184,16 +184,17 @@ public final class Responder {
         }
         if (zone == null) {
             byte[] refused = error(header, question, Rcode.REFUSED, opt, ExtendedErrorCodeOption.NOT_AUTHORITATIVE);
-            return new AnswerCache.Entry(refused, Rcode.REFUSED, null, qtype);
+            return new AnswerCache.Entry(refused, Rcode.REFUSED, null, 0, opt != null);
         }
         Answer answer = Lookup.answer(current, zone, question.getName(), qtype, qclass == DClass.ANY);
         Message reply = reply(header, question, answer.rcode(), answer.isAuthoritative());
         int limit = tcp ? TCP_SIZE : opt == null ? CLASSIC_UDP_SIZE
                 : Math.min(udpSize, Math.max(CLASSIC_UDP_SIZE, opt.getPayloadSize()));
         byte[] wire = Fitting.fit(reply, answer, opt == null ? null : responseOpt(opt, -1), limit);
-        // Rate limiting counts NXDOMAIN per zone, so a flood of random names is one kind of answer (RRL's rule).
-        Name kind = answer.rcode() == Rcode.NXDOMAIN ? zone.origin() : question.getName();
-        return new AnswerCache.Entry(wire, answer.rcode(), kind, qtype);
+        // Rate limiting counts answers by what they are, not by the name asked (see Answer.rateLimitName): a
+        // flood of random names under a wildcard, a delegation or none is still one kind of answer.
+        return new AnswerCache.Entry(wire, answer.rcode(), answer.rateLimitName(),
+                answer.rcode() == Rcode.NXDOMAIN ? 0 : qtype, opt != null);
     }
 
     /**
@@ -212,6 +213,17 @@ public final class Responder {
         } else {
             Transfer.send(zone, header, question, out);
         }
+    }
+
+    /** A query's authority section is empty, but for IXFR's one SOA: the version the client has (RFC 1995). */
+    private static boolean authorityAllowed(Message request) {
+        List<Record> authority = request.getSection(Section.AUTHORITY);
+        if (authority.isEmpty()) {
+            return true;
+        }
+        Record question = request.getQuestion();
+        return question != null && question.getType() == Type.IXFR && authority.size() == 1
+                && authority.get(0).getType() == Type.SOA;
     }
 
     /** The client's OPT record; null when it sent none; {@link #BAD_OPT} when there are two, or it is misplaced. */

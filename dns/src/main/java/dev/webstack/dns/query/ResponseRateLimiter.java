@@ -9,10 +9,11 @@ import org.xbill.DNS.Name;
 
 /**
  * Response-rate limiting in the manner of BIND's and NSD's RRL: a token bucket per client network and kind of
- * answer. Identical positive answers share a bucket by name and type; NXDOMAIN answers share one per zone (so a
- * flood of random names is still one kind); errors share one per network. Past the rate an answer is dropped,
- * except every {@code slip}-th, which goes out truncated so that a real client behind a forged-looking address
- * can still get through over TCP.
+ * answer. Positive answers share a bucket by name (the wildcard's or the delegation's for synthesized answers and
+ * referrals) and type; NXDOMAIN answers share one per zone, and REFUSED ones one per network, so a flood of random
+ * names is still one kind. Past the rate an answer is dropped, except every {@code slip}-th, which goes out
+ * truncated so that a real client behind a forged-looking address can still get through over TCP. The table is
+ * bounded: idle buckets are swept every second, and when it is full of live ones newcomers share one bucket.
  */
 public final class ResponseRateLimiter {
     /** What to do with one answer. */
@@ -20,6 +21,7 @@ public final class ResponseRateLimiter {
 
     private static final int MAX_BUCKETS = 100_000;
     private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+    private static final Key OVERFLOW = new Key(new byte[0], null, -1, -1);
 
     private final RateLimitConfig config;
     private final ConcurrentHashMap<Key, Bucket> buckets = new ConcurrentHashMap<>();
@@ -37,6 +39,11 @@ public final class ResponseRateLimiter {
         Bucket bucket = buckets.get(key);
         if (bucket == null) {
             sweep(nowNanos);
+            if (buckets.size() >= MAX_BUCKETS) {
+                // Full of live buckets (a flood of kinds of answer): the newcomers share one, and the buckets
+                // already emptied by an attack stay empty rather than being forgotten.
+                key = OVERFLOW;
+            }
             bucket = buckets.computeIfAbsent(key, k -> new Bucket(config.responsesPerSecond(), nowNanos));
         }
         return bucket.take(config.responsesPerSecond(), config.slip(), nowNanos);
@@ -49,16 +56,13 @@ public final class ResponseRateLimiter {
     /** Forgets buckets that have refilled: only networks sending now take memory, and never more than a cap. */
     private void sweep(long nowNanos) {
         long last = lastSweep.get();
-        if (buckets.size() < MAX_BUCKETS && last != Long.MIN_VALUE && nowNanos - last < SWEEP_INTERVAL_NANOS) {
+        if (last != Long.MIN_VALUE && nowNanos - last < SWEEP_INTERVAL_NANOS) {
             return;
         }
         if (!lastSweep.compareAndSet(last, nowNanos)) {
             return;
         }
         buckets.values().removeIf(b -> b.isIdle(nowNanos));
-        if (buckets.size() >= MAX_BUCKETS) {
-            buckets.clear();
-        }
     }
 
     private byte[] network(InetAddress client) {

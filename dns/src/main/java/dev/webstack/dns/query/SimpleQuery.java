@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The shape nearly every query has, read straight from the bytes: one question of class IN, no other records but
- * an optional option-less EDNS version 0 OPT, nothing after. Such a query's answer depends only on the question
+ * an optional EDNS version 0 OPT (its options well formed), nothing after. Such a query's answer depends only on the question
  * (case aside), the size the answer may take and the DO bit, so it can be cached (see {@link AnswerCache}). Any
  * other message, well formed or not, takes the general path through dnsjava's parser.
  */
@@ -62,9 +62,10 @@ final class SimpleQuery {
         boolean dnssecOk = false;
         boolean edns = additional == 1;
         if (edns) {
-            // OPT: root name (0), type 41, class = UDP size, TTL = ext-rcode, version, flags; rdlength 0.
-            if (end + 11 != length || q[end] != 0 || u16(q, end + 1) != TYPE_OPT || q[end + 6] != 0
-                    || u16(q, end + 9) != 0) {
+            // OPT: root name (0), type 41, class = UDP size, TTL = ext-rcode, version, flags, then options. The
+            // options (a cookie, most often) change nothing in the answer: they need only be well formed.
+            if (end + 11 > length || q[end] != 0 || u16(q, end + 1) != TYPE_OPT || q[end + 6] != 0
+                    || end + 11 + u16(q, end + 9) != length || !wellFormedOptions(q, end + 11, length)) {
                 return null;
             }
             if (!tcp) {
@@ -99,6 +100,17 @@ final class SimpleQuery {
         answer[2] = (byte) ((answer[2] & ~0x01) | (query[2] & 0x01));
         System.arraycopy(query, HEADER, answer, HEADER, nameEnd - HEADER);
         return answer;
+    }
+
+    private static boolean wellFormedOptions(byte[] q, int from, int end) {
+        int i = from;
+        while (i < end) {
+            if (i + 4 > end) {
+                return false;
+            }
+            i += 4 + u16(q, i + 2);
+        }
+        return i == end;
     }
 
     private static int u16(byte[] b, int at) {

@@ -2,36 +2,36 @@ package dev.webstack.dns.query;
 
 /**
  * The truncated answer response-rate limiting sends instead of dropping, every slip-th time: the header with TC
- * set, the question, and the OPT record when there was one; nothing an attacker could amplify with, and enough for
- * a real client to ask again over TCP.
+ * set, the question, and an OPT record when the query had one; nothing an attacker could amplify with, and enough
+ * for a real client to ask again over TCP.
  */
 final class Slip {
     private static final int HEADER = 12;
-    private static final int OPT_LENGTH = 11;
 
     private Slip() {
     }
 
-    static byte[] truncate(byte[] answer) {
+    /** @param udpSize the server's UDP size for the OPT record; -1 for none */
+    static byte[] truncate(byte[] answer, int udpSize) {
         int i = HEADER;
         while (answer[i] != 0) {
             i += (answer[i] & 0xff) + 1;
         }
         int questionEnd = i + 1 + 4;
-        int arcount = (answer[10] & 0xff) << 8 | (answer[11] & 0xff);
-        int end = answer.length;
-        boolean opt = arcount > 0 && end - OPT_LENGTH >= questionEnd && answer[end - OPT_LENGTH] == 0
-                && answer[end - OPT_LENGTH + 1] == 0 && answer[end - OPT_LENGTH + 2] == 41;
-        byte[] slip = new byte[questionEnd + (opt ? OPT_LENGTH : 0)];
+        boolean opt = udpSize > 0;
+        byte[] slip = new byte[questionEnd + (opt ? 11 : 0)];
         System.arraycopy(answer, 0, slip, 0, questionEnd);
-        if (opt) {
-            System.arraycopy(answer, end - OPT_LENGTH, slip, questionEnd, OPT_LENGTH);
-        }
         slip[2] |= 0x02; // TC
         for (int count = 6; count < 12; count++) {
             slip[count] = 0;
         }
-        slip[11] = (byte) (opt ? 1 : 0);
+        if (opt) {
+            slip[11] = 1;
+            int at = questionEnd;
+            slip[at + 2] = 41; // root name (0), type 41 (OPT), then the UDP size as the class; TTL and rdlength 0
+            slip[at + 3] = (byte) (udpSize >> 8);
+            slip[at + 4] = (byte) udpSize;
+        }
         return slip;
     }
 }

@@ -53,6 +53,9 @@ public final class DnsServer implements AutoCloseable {
     }
 
     public synchronized void start() throws IOException, InterruptedException {
+        if (group != null || closed) {
+            throw new IllegalStateException("a DNS server starts once");
+        }
         boolean epoll = Epoll.isAvailable();
         int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

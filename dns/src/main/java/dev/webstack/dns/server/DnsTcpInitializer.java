@@ -3,6 +3,7 @@ package dev.webstack.dns.server;
 import dev.webstack.dns.config.DnsConfig;
 import dev.webstack.dns.query.Responder;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
@@ -32,6 +33,8 @@ final class DnsTcpInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         channel.closeFuture().addListener(f -> open.decrementAndGet());
+        // A client that sends queries and reads no answers stops being read from once 64 KiB of answers wait.
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(16 * 1024, 64 * 1024));
         long idle = config.tcpIdleTimeout().toMillis();
         channel.pipeline()
                 .addLast(new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2))
@@ -39,9 +42,5 @@ final class DnsTcpInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS))
                 .addLast(new LengthFieldPrepender(2))
                 .addLast(new TcpQueryHandler(responder));
-    }
-
-    int openConnections() {
-        return open.get();
     }
 }

@@ -40,7 +40,20 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (!answered[0]) {
             // Nothing worth answering (too short to be a query, or a response): this peer is not speaking DNS.
             ctx.close();
+            return;
         }
+        if (!ctx.channel().isWritable()) {
+            // Answers pile up unread (RFC 7766 section 6.2.3): read no more queries until they drain.
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

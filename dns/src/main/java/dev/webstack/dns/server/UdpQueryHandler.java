@@ -29,9 +29,14 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         InetSocketAddress sender = packet.sender();
         byte[] query = ByteBufUtil.getBytes(packet.content());
         try {
-            responder.respond(query, sender.getAddress(), false,
-                    answer -> ctx.write(new DatagramPacket(ctx.alloc().directBuffer(answer.length).writeBytes(answer),
-                            sender), ctx.voidPromise()));
+            responder.respond(query, sender.getAddress(), false, answer -> {
+                // A socket whose send buffer is full drops the answer, as the network might: the client asks
+                // again, and memory stays bounded however fast queries come.
+                if (ctx.channel().isWritable()) {
+                    ctx.write(new DatagramPacket(ctx.alloc().directBuffer(answer.length).writeBytes(answer), sender),
+                            ctx.voidPromise());
+                }
+            });
         } catch (RuntimeException e) {
             // A broken contract in the responder: log it, answer nothing, and go on serving everyone else.
             LOG.log(Level.WARNING, "dns: query from " + sender + " failed", e);

@@ -26,6 +26,7 @@ public final class ZoneBuilder {
     private final Map<Name, String> cnamePlaces = new HashMap<>();
     private final Map<Name, String> dataPlaces = new HashMap<>();
     private final List<String> problems = new ArrayList<>();
+    private boolean incomplete;
 
     public ZoneBuilder(Name origin, String source) {
         this.origin = origin;
@@ -46,6 +47,11 @@ public final class ZoneBuilder {
             return;
         }
         int type = record.getType();
+        if (type == Type.RRSIG || type == Type.NSEC || type == Type.NSEC3 || type == Type.NSEC3PARAM) {
+            problems.add(place + ": " + Type.string(type) + " at " + owner + ": signed zones are not supported "
+                    + "(expected: an unsigned zone)");
+            return;
+        }
         if (type == Type.DNAME) {
             // Not answered yet: refused rather than served as plain data, which would answer wrongly below it.
             problems.add(place + ": DNAME at " + owner + " is not supported (expected: CNAME records instead)");
@@ -94,11 +100,22 @@ public final class ZoneBuilder {
         }
     }
 
+    /**
+     * Records a problem found outside the builder (a syntax error, after which the file was not read on), to be
+     * reported with the others; the zone-wide checks are then skipped, since the zone was not read whole.
+     */
+    public void problem(String message) {
+        problems.add(message);
+        incomplete = true;
+    }
+
     /** The zone, or every problem found in it. */
     public Zone build() throws ZoneException {
         List<String> all = new ArrayList<>(problems);
         Node apex = nodes.get(origin);
-        if (apex == null || apex.rrset(Type.SOA) == null) {
+        if (incomplete) {
+            // the zone was not read to its end: whether it has an SOA and NS is unknown
+        } else if (apex == null || apex.rrset(Type.SOA) == null) {
             all.add(source + ": zone " + origin + " has no SOA record (expected: one at " + origin + ")");
         } else if (apex.rrset(Type.NS) == null) {
             all.add(source + ": zone " + origin + " has no NS records at its apex (expected: at least one)");

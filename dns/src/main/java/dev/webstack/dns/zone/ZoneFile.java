@@ -26,9 +26,9 @@ public final class ZoneFile {
     public static Zone load(Name origin, Path file) throws ZoneException {
         String name = file.toString();
         ZoneBuilder builder = new ZoneBuilder(origin, name);
-        // dnsjava's tokenizer reads through a BufferedInputStream it is given as is; a one-byte buffer makes the
-        // count of newlines below it the line the last record ended on.
-        try (InputStream raw = Files.newInputStream(file);
+        // dnsjava's tokenizer reads through a BufferedInputStream it is given as is; a one-byte buffer over the
+        // counter (itself over a real buffer) makes the count of newlines the line the last record ended on.
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
                 LineCounter lines = new LineCounter(raw);
                 Master master = new Master(new BufferedInputStream(lines, 1), origin, DEFAULT_TTL)) {
             master.disableIncludes(true);
@@ -37,7 +37,8 @@ public final class ZoneFile {
                 builder.add(record, name + ":" + lines.line());
             }
         } catch (TextParseException e) {
-            throw new ZoneException(List.of(withFile(name, e.getMessage())));
+            // The parser stops at a syntax error; what the checks found before it is reported with it.
+            builder.problem(withFile(name, e.getMessage()));
         } catch (IOException e) {
             throw new ZoneException(List.of(name + ": cannot read: " + e.getMessage()));
         }

@@ -97,6 +97,23 @@ class ZoneFileTest {
     }
 
     @Test
+    void aSyntaxErrorIsReportedWithTheProblemsFoundBeforeIt() throws Exception {
+        Path file = zone(HEAD + "a IN CNAME 192.0.2.1\nb IN A 999.0.0.1\nc IN CNAME 10.0.0.1\n");
+        assertThatThrownBy(() -> ZoneFile.load(origin(), file))
+                .isInstanceOfSatisfying(ZoneException.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":5: a CNAME 192.0.2.1 (expected: a host name, not an address)",
+                        file + ":6: Invalid address: 999.0.0.1"));
+    }
+
+    @Test
+    void signedZonesAreRefusedNotHalfServed() throws Exception {
+        Path file = zone(HEAD + "www IN CNAME @\nwww IN RRSIG CNAME 8 3 300 20300101000000 20200101000000 1 "
+                + "example.org. AAAA\n");
+        assertThatThrownBy(() -> ZoneFile.load(origin(), file)).hasMessage(file
+                + ":6: RRSIG at www.example.org.: signed zones are not supported (expected: an unsigned zone)");
+    }
+
+    @Test
     void everyProblemIsReportedNotJustTheFirst() throws Exception {
         Path file = zone(HEAD + "a IN CNAME 192.0.2.1\nb.example.com. IN A 192.0.2.2\nc IN CNAME 10.0.0.1\n");
         assertThatThrownBy(() -> ZoneFile.load(origin(), file))

@@ -1,5 +1,7 @@
 package dev.webstack.stack.cli;
 
+import dev.webstack.dns.zone.ZoneException;
+import dev.webstack.dns.zone.ZoneLoader;
 import dev.webstack.stack.WebstackCommand;
 import dev.webstack.stack.config.ConfigError;
 import dev.webstack.stack.config.ConfigException;
@@ -42,6 +44,18 @@ public final class ConfigCheckCommand implements Callable<Integer> {
         Optional<Path> source = ConfigLoader.locate(Optional.ofNullable(file));
         try {
             StackConfig config = ConfigLoader.load(source, ConfigLoader.bundledSiteRoot());
+            if (config.dns().enabled()) {
+                // The zone files too, as `up` reads them before anything starts (nginx -t reads its includes).
+                try {
+                    ZoneLoader.load(config.dns());
+                } catch (ZoneException e) {
+                    e.problems().forEach(err::println);
+                    err.println(source.map(Path::toString).orElse("the zones") + ": " + e.problems().size()
+                            + (e.problems().size() == 1 ? " problem" : " problems") + " in the zones; nothing was started");
+                    err.flush();
+                    return WebstackCommand.EXIT_USAGE;
+                }
+            }
             out.print(ConfigLoader.toYaml(config));
             out.flush();
             err.println(source.map(p -> p + ": ok")

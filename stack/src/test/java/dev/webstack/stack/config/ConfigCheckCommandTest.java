@@ -37,6 +37,30 @@ class ConfigCheckCommandTest {
     }
 
     @Test
+    void aZoneFileThatDoesNotLoadFailsTheCheckWithItsLine() throws IOException {
+        Path zone = Files.writeString(dir.resolve("example.org.zone"), """
+                $TTL 300
+                @    IN SOA ns1 hostmaster 1 3600 900 1209600 300
+                @    IN NS  ns1
+                ns1  IN A   192.0.2.1
+                www  IN CNAME 192.0.2.2
+                """);
+        Path file = Files.writeString(dir.resolve("webstack.yaml"), """
+                dns:
+                  zone-files:
+                    - origin: example.org
+                      file: example.org.zone
+                """);
+
+        Result result = run("config", "check", file.toString());
+
+        assertThat(result.code).isEqualTo(WebstackCommand.EXIT_USAGE);
+        assertThat(result.out).isEmpty();
+        assertThat(result.err).isEqualTo(zone + ":5: www CNAME 192.0.2.2 (expected: a host name, not an address)\n"
+                + file + ": 1 problem in the zones; nothing was started\n");
+    }
+
+    @Test
     void brokenFileListsEveryProblemAndExitsTwo() throws IOException {
         Path file = Files.writeString(dir.resolve("webstack.yaml"), """
                 edge:
