@@ -1,6 +1,8 @@
 package dev.webstack.edge;
 
 import dev.webstack.edge.config.EdgeConfig;
+import dev.webstack.edge.config.LocationConfig;
+import dev.webstack.edge.config.UpstreamConfig;
 import dev.webstack.edge.config.SiteConfig;
 import dev.webstack.edge.file.StaticFileRoute;
 import dev.webstack.edge.http.ExceptionHandler;
@@ -10,6 +12,13 @@ import dev.webstack.edge.http.Route;
 import dev.webstack.edge.http.VirtualHosts;
 import dev.webstack.edge.log.AccessLog;
 import dev.webstack.edge.log.ErrorLog;
+import dev.webstack.edge.proxy.FilesThenProxyRoute;
+import dev.webstack.edge.proxy.LocationRoute;
+import dev.webstack.edge.proxy.ProxyRoute;
+import dev.webstack.edge.proxy.UpstreamChannelInitializer;
+import dev.webstack.edge.upstream.ConnectionPool;
+import dev.webstack.edge.upstream.Upstream;
+import dev.webstack.edge.upstream.UpstreamServer;
 import dev.webstack.edge.tls.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -22,10 +31,13 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -33,7 +45,12 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,6 +74,8 @@ public final class EdgeServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private EventLoopGroup group;
     private ChannelGroup connections;
+    private final Map<String, Upstream> upstreams = new HashMap<>();
+    private ScheduledExecutorService healthChecks;
     private AccessLog accessLog;
     private ErrorLog errorLog;
     private InetSocketAddress httpAddress;
@@ -69,18 +88,22 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     public void start() throws IOException, InterruptedException {
-        hosts.set(compile(config));
         Path logs = dataDir.resolve("logs");
         errorLog = new ErrorLog(logs.resolve("error.log"));
+        boolean epoll = Epoll.isAvailable();
+        hosts.set(compile(config, epoll));
         if (config.accessLog()) {
             accessLog = new AccessLog(logs.resolve("access.log"));
             accessLog.start();
         }
-        boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
         group = new MultiThreadIoEventLoopGroup(threads, io);
+        healthChecks = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("upstream-health", true));
+        for (Upstream upstream : upstreams.values()) {
+            upstream.start(healthChecks);
+        }
         connections = new DefaultChannelGroup("edge-connections", GlobalEventExecutor.INSTANCE);
         ExceptionHandler exceptions = new ExceptionHandler(errorLog);
 
@@ -132,13 +155,43 @@ public final class EdgeServer implements AutoCloseable {
         return ch;
     }
 
-    /** The sites compiled into routes; a site root that cannot be opened fails here, before binding. */
-    private VirtualHosts compile(EdgeConfig c) {
+    /**
+     * The upstream pools and sites compiled into routes; a site root that cannot be opened, or an upstream host
+     * that does not resolve, fails here, before binding.
+     */
+    private VirtualHosts compile(EdgeConfig c, boolean epoll) {
+        Map<String, ProxyRoute> proxies = new HashMap<>();
+        for (UpstreamConfig u : c.upstreams()) {
+            Upstream upstream = new Upstream(u, errorLog::info);
+            for (UpstreamServer server : upstream.servers()) {
+                if (server.address().isUnresolved()) {
+                    throw new IllegalArgumentException("upstream " + u.name() + ": server " + server
+                            + " does not resolve");
+                }
+            }
+            upstreams.put(u.name(), upstream);
+            ConnectionPool pool = new ConnectionPool(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+                    new UpstreamChannelInitializer(u.idleTimeout(), c.limits().maxHeaderSize()), u.keepalive(),
+                    u.connectTimeout());
+            proxies.put(u.name(), new ProxyRoute(upstream, pool, errorLog::warn));
+        }
         VirtualHosts.Builder b = VirtualHosts.builder();
         for (SiteConfig site : c.sites()) {
-            Route route = site.root().isPresent()
-                    ? new StaticFileRoute(site, c.files(), fileMemory)
-                    : RedirectRoute.toHost(site.redirect().orElseThrow());
+            Route route;
+            if (site.redirect().isPresent()) {
+                route = RedirectRoute.toHost(site.redirect().get());
+            } else {
+                StaticFileRoute files = site.root().isPresent() ? new StaticFileRoute(site, c.files(), fileMemory) : null;
+                ProxyRoute proxy = site.proxy().map(name -> pool(proxies, name)).orElse(null);
+                route = files == null ? proxy : proxy == null ? files : new FilesThenProxyRoute(files, proxy);
+            }
+            if (!site.locations().isEmpty()) {
+                Map<String, Route> prefixes = new LinkedHashMap<>();
+                for (LocationConfig location : site.locations()) {
+                    prefixes.put(location.prefix(), pool(proxies, location.proxy()));
+                }
+                route = new LocationRoute(prefixes, route);
+            }
             for (String host : site.hosts()) {
                 b.add(host, route);
             }
@@ -153,6 +206,19 @@ public final class EdgeServer implements AutoCloseable {
             names.addAll(site.hosts());
         }
         return names;
+    }
+
+    private static ProxyRoute pool(Map<String, ProxyRoute> proxies, String name) {
+        ProxyRoute proxy = proxies.get(name);
+        if (proxy == null) {
+            throw new IllegalArgumentException("no upstream named " + name);
+        }
+        return proxy;
+    }
+
+    /** The upstream pool called {@code name}, for changing its servers while the edge runs; null if none. */
+    public Upstream upstream(String name) {
+        return upstreams.get(name);
     }
 
     public boolean isDraining() {
@@ -216,6 +282,12 @@ public final class EdgeServer implements AutoCloseable {
                 }
             }
             connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        for (Upstream upstream : upstreams.values()) {
+            upstream.close();
+        }
+        if (healthChecks != null) {
+            healthChecks.shutdownNow();
         }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

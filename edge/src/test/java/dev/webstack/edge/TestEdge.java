@@ -6,6 +6,7 @@ import dev.webstack.edge.config.LimitsConfig;
 import dev.webstack.edge.config.ListenerConfig;
 import dev.webstack.edge.config.SiteConfig;
 import dev.webstack.edge.config.TlsListenerConfig;
+import dev.webstack.edge.config.UpstreamConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -28,6 +29,7 @@ import javax.net.ssl.TrustManagerFactory;
 public final class TestEdge implements AutoCloseable {
     private final Path dataDir;
     private final List<SiteConfig> sites = new ArrayList<>();
+    private final List<UpstreamConfig> upstreams = new ArrayList<>();
     private LimitsConfig limits = LimitsConfig.DEFAULT;
     private FilesConfig files = FilesConfig.DEFAULT;
     private Optional<String> defaultHost = Optional.empty();
@@ -47,6 +49,18 @@ public final class TestEdge implements AutoCloseable {
 
     public TestEdge site(SiteConfig site) {
         sites.add(site);
+        return this;
+    }
+
+    /** An upstream pool, for sites to proxy to. */
+    public TestEdge upstream(UpstreamConfig upstream) {
+        upstreams.add(upstream);
+        return this;
+    }
+
+    /** A site for {@code hosts} that proxies every request to the pool {@code upstream}. */
+    public TestEdge proxy(String upstream, String... hosts) {
+        sites.add(SiteConfig.proxy(List.of(hosts), upstream));
         return this;
     }
 
@@ -89,7 +103,8 @@ public final class TestEdge implements AutoCloseable {
                 files,
                 true,
                 defaultHost,
-                sites);
+                sites,
+                upstreams);
     }
 
     public TestEdge start() throws IOException, InterruptedException {

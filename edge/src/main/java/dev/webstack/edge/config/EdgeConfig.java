@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param accessLog whether requests are written to {@code logs/access.log} (default true)
  * @param defaultHost the host name whose site answers requests for unknown hosts; empty means 404
  * @param sites the virtual hosts, each claiming one or more host names
+ * @param upstreams the pools of servers sites proxy to
  */
 public record EdgeConfig(
         ListenerConfig http,
@@ -26,7 +27,8 @@ public record EdgeConfig(
         FilesConfig files,
         boolean accessLog,
         Optional<String> defaultHost,
-        List<SiteConfig> sites) {
+        List<SiteConfig> sites,
+        List<UpstreamConfig> upstreams) {
 
     public EdgeConfig {
         Objects.requireNonNull(http, "http");
@@ -35,6 +37,18 @@ public record EdgeConfig(
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(defaultHost, "defaultHost");
         sites = List.copyOf(sites);
+        upstreams = List.copyOf(upstreams);
+    }
+
+    /** Without upstream pools: the edge as a file server. */
+    public EdgeConfig(ListenerConfig http, TlsListenerConfig https, int workers, LimitsConfig limits,
+            FilesConfig files, boolean accessLog, Optional<String> defaultHost, List<SiteConfig> sites) {
+        this(http, https, workers, limits, files, accessLog, defaultHost, sites, List.of());
+    }
+
+    /** The upstream pool called {@code name}, if there is one. */
+    public Optional<UpstreamConfig> upstream(String name) {
+        return upstreams.stream().filter(u -> u.name().equals(name)).findFirst();
     }
 
     /** The foobar.com defaults: www.foobar.com served from {@code root}, foobar.com redirected to it. */

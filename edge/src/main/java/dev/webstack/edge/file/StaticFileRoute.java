@@ -51,7 +51,27 @@ public final class StaticFileRoute implements Route {
     }
 
     @Override
-    public ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive, Transport transport) {
+    public Exchange serve(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive, Transport transport) {
+        return Exchange.of(respond(ctx, request, keepAlive, transport));
+    }
+
+    /**
+     * Whether a GET or HEAD of this request's path finds something here (a file, or a folder to add a slash
+     * to), for a site that sends what is no file to an upstream pool.
+     */
+    public boolean has(HttpRequest request) {
+        HttpMethod method = request.method();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+            return false;
+        }
+        String uri = request.uri();
+        int q = uri.indexOf('?');
+        FileLookup.Kind kind = cache.lookup(q < 0 ? uri : uri.substring(0, q)).kind();
+        return kind == FileLookup.Kind.FILE || kind == FileLookup.Kind.ADD_SLASH;
+    }
+
+    private ChannelFuture respond(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive,
+            Transport transport) {
         HttpVersion version = request.protocolVersion();
         HttpMethod method = request.method();
         boolean head = method == HttpMethod.HEAD;

@@ -38,7 +38,7 @@ public final class RedirectRoute implements Route {
     }
 
     @Override
-    public ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive, Transport transport) {
+    public Exchange serve(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive, Transport transport) {
         String clientHost = request.headers().get(HttpHeaderNames.HOST, "");
         StringBuilder location = new StringBuilder(64);
         if (host == null) {
@@ -58,7 +58,7 @@ public final class RedirectRoute implements Route {
         String uri = request.uri();
         location.append(uri.startsWith("/") ? uri : "/");
         boolean head = request.method() == HttpMethod.HEAD;
-        return ctx.writeAndFlush(Responses.redirect(request.protocolVersion(), location.toString(), keepAlive, head));
+        return Exchange.of(ctx.writeAndFlush(Responses.redirect(request.protocolVersion(), location.toString(), keepAlive, head)));
     }
 
     private static boolean isHostName(String h) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -30,6 +31,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean inBody;
     private int inFlight;
+    /** The exchange whose response is being written, if it streams (a proxy's); it gets the body, too. */
+    private Route.Exchange current;
+    private boolean bodyToCurrent;
     private ChannelHandlerContext ctx;
     private final ChannelFutureListener responseDone = f -> {
         inFlight--;
@@ -67,13 +71,17 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpContent) {
-            // Routes so far read no bodies: what follows the head is dropped (and the connection
-            // closes after the response, see hasBody).
+        if (msg instanceof HttpContent content) {
             if (msg instanceof LastHttpContent) {
                 inBody = false;
             }
-            ReferenceCountUtil.release(msg);
+            if (bodyToCurrent && current != null) {
+                current.body(content);
+            } else {
+                // A route that reads no bodies: what follows the head is dropped (and the connection
+                // closes after the response, see hasBody).
+                ReferenceCountUtil.release(msg);
+            }
             return;
         }
         ctx.fireChannelRead(msg);
@@ -81,8 +89,8 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(ChannelHandlerContext ctx, HttpRequest request) {
         served++;
+        bodyToCurrent = false;
         boolean keepAlive = HttpUtil.isKeepAlive(request)
-                && !hasBody(request)
                 && served < keepaliveRequests
                 && !draining();
         String host = request.headers().get(HttpHeaderNames.HOST);
@@ -105,13 +113,27 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             request.headers().set(HttpHeaderNames.HOST, host);
         }
         Route route = hosts.get().route(host);
+        if (route == null || !route.readsBody()) {
+            keepAlive &= !hasBody(request);
+        }
         if (route == null) {
             boolean head = request.method() == HttpMethod.HEAD;
             send(ctx, ctx.writeAndFlush(Responses.error(request.protocolVersion(), HttpResponseStatus.NOT_FOUND, keepAlive, head)), keepAlive);
             return;
         }
-        send(ctx, route.serve(ctx, request, keepAlive, transport), keepAlive);
-        if (!ctx.channel().isWritable() && ctx.channel().parent() == null) {
+        Route.Exchange exchange = route.serve(ctx, request, keepAlive, transport);
+        ChannelFuture done = exchange.done();
+        if (!done.isDone()) {
+            current = exchange;
+            bodyToCurrent = route.readsBody();
+            done.addListener(f -> {
+                if (current == exchange) {
+                    current = null;
+                }
+            });
+        }
+        send(ctx, done, keepAlive);
+        if (!ctx.channel().isWritable() && !(ctx.channel() instanceof Http2StreamChannel)) {
             // A client that pipelines requests but does not read the answers: stop reading from it
             // until what we owe it drains, so its queued responses cannot grow without bound.
             ctx.channel().config().setAutoRead(false);
@@ -120,10 +142,23 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
+        if (current != null) {
+            current.clientWritabilityChanged();
+        }
+        // While a streaming route takes the body, reading is its to pause and resume (upload backpressure).
+        boolean bodyOwned = inBody && bodyToCurrent && current != null;
+        if (ctx.channel().isWritable() && !ctx.channel().config().isAutoRead() && !bodyOwned) {
             ctx.channel().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.clientClosed();
+        }
+        ctx.fireChannelInactive();
     }
 
     private void send(ChannelHandlerContext ctx, ChannelFuture last, boolean keepAlive) {
@@ -132,11 +167,13 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             last.addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        // A response that failed (a proxied body cut off by its upstream) leaves the connection unusable.
+        last.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         inFlight++;
         last.addListener(responseDone);
     }
 
-    private static boolean hasBody(HttpRequest request) {
+    static boolean hasBody(HttpRequest request) {
         return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     }
 

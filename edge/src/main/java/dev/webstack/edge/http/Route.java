@@ -2,19 +2,29 @@ package dev.webstack.edge.http;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
- * The last step of a request's way through the edge: what a virtual host does with it (a redirect,
- * static files, and later a proxy to an upstream pool).
+ * The last step of a request's way through the edge: what a virtual host does with it (a redirect, static files,
+ * a proxy to an upstream pool).
  *
- * <p>The contract: {@link #serve} writes exactly one complete response for the request (error pages
- * included, through {@link Responses}), sets {@code Connection: close} on it when {@code keepAlive}
- * is false, and returns the future of its last write. It never closes the connection itself: the
- * {@link RequestHandler} does that after the returned future completes.
+ * <p>The contract: {@link #serve} starts exactly one complete response for the request (error pages included,
+ * through {@link Responses}), sets {@code Connection: close} on it when {@code keepAlive} is false, and returns
+ * the {@link Exchange}: the receiver of the request's body and the future of the response's last write. It never
+ * closes the connection itself: the {@link RequestHandler} does that after that future completes (a route may
+ * fail the future, or close the channel, to abort a response it cannot finish).
  */
 public interface Route {
-    ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive, Transport transport);
+    Exchange serve(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive, Transport transport);
+
+    /**
+     * Whether this route reads request bodies (a proxy does). A route that does not leaves them unread, and a
+     * connection whose request carried a body is closed after the response rather than read on.
+     */
+    default boolean readsBody() {
+        return false;
+    }
 
     /**
      * What the client's connection is, as far as a route cares.
@@ -25,5 +35,29 @@ public interface Route {
     record Transport(boolean secure, boolean zeroCopy) {
         public static final Transport PLAIN = new Transport(false, true);
         public static final Transport TLS = new Transport(true, false);
+    }
+
+    /** One request being answered: where its body goes, and when its response is done. */
+    interface Exchange {
+        /** The future of the response's last write. */
+        ChannelFuture done();
+
+        /** The next piece of the request's body; ownership passes. Routes that read no bodies drop it. */
+        default void body(HttpContent content) {
+            content.release();
+        }
+
+        /** The client's connection became writable again, or stopped being so (for streaming routes). */
+        default void clientWritabilityChanged() {
+        }
+
+        /** The client's connection closed before the response was done. */
+        default void clientClosed() {
+        }
+
+        /** An exchange whose response is one write, already under way. */
+        static Exchange of(ChannelFuture done) {
+            return () -> done;
+        }
     }
 }

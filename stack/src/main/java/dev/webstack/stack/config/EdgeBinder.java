@@ -3,9 +3,11 @@ package dev.webstack.stack.config;
 import dev.webstack.edge.config.EdgeConfig;
 import dev.webstack.edge.config.FilesConfig;
 import dev.webstack.edge.config.LimitsConfig;
+import dev.webstack.edge.config.LocationConfig;
 import dev.webstack.edge.config.ListenerConfig;
 import dev.webstack.edge.config.SiteConfig;
 import dev.webstack.edge.config.TlsListenerConfig;
+import dev.webstack.edge.config.UpstreamConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +27,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * Relative paths resolve against the config file's folder.
  */
 final class EdgeBinder {
-    static final List<String> KEYS =
-            List.of("workers", "access-log", "default-host", "http", "https", "limits", "files", "sites");
+    static final List<String> KEYS = List.of(
+            "workers", "access-log", "default-host", "http", "https", "limits", "files", "upstreams", "sites");
     static final List<String> HTTP_KEYS = List.of("enabled", "address", "port");
     static final List<String> HTTPS_KEYS =
             List.of("enabled", "address", "port", "certificate", "key", "http2", "redirect-http");
@@ -48,7 +50,9 @@ final class EdgeBinder {
             "gzip-min-length",
             "gzip-max-length",
             "gzip-types");
-    static final List<String> SITE_KEYS = List.of("hosts", "root", "index", "cache-control", "redirect");
+    static final List<String> SITE_KEYS =
+            List.of("hosts", "root", "index", "cache-control", "redirect", "proxy", "locations");
+    static final List<String> LOCATION_KEYS = List.of("prefix", "proxy");
 
     private static final String ADDRESS = "an IP address or a host name that resolves";
     private static final String HOST = "a host name (dot-separated labels of letters, digits and inner hyphens)";
@@ -63,6 +67,7 @@ final class EdgeBinder {
     private final Path bundledSiteRoot;
     /** Every host name a site has claimed so far, with where it was claimed, for duplicates and default-host. */
     private final Map<String, YamlSection.Item> claimed = new LinkedHashMap<>();
+    private Map<String, UpstreamConfig> upstreams = Map.of();
 
     EdgeBinder(Problems problems, Path baseDir, Path bundledSiteRoot) {
         this.problems = problems;
@@ -80,9 +85,11 @@ final class EdgeBinder {
         checkListenersApart(http, https, httpSection, httpsSection, edge);
         LimitsConfig limits = limits(edge.section("limits", LIMITS_KEYS));
         FilesConfig files = files(edge.section("files", FILES_KEYS));
+        upstreams = new UpstreamBinder(problems).bind(edge);
         List<SiteConfig> sites = edge.has("sites") ? sites(edge) : defaultSites();
         Optional<String> defaultHost = defaultHost(edge);
-        return new EdgeConfig(http, https, workers, limits, files, accessLog, defaultHost, sites);
+        return new EdgeConfig(http, https, workers, limits, files, accessLog, defaultHost, sites,
+                List.copyOf(upstreams.values()));
     }
 
     private ListenerConfig http(YamlSection s) {
@@ -217,11 +224,17 @@ final class EdgeBinder {
         List<String> hosts = hosts(s);
         boolean hasRoot = s.has("root");
         boolean hasRedirect = s.has("redirect");
-        if (hasRoot && hasRedirect) {
-            s.error("redirect", "a site has either root or redirect, not both");
-        } else if (!hasRoot && !hasRedirect) {
-            problems.add(s.node(), s.path(),
-                    "a site needs root (a folder to serve) or redirect (a host to send requests to)");
+        boolean hasProxy = s.has("proxy");
+        if ((hasRoot || hasProxy) && hasRedirect) {
+            s.error("redirect", "a site redirects, or serves root and/or proxy, not both");
+        } else if (!hasRoot && !hasRedirect && !hasProxy) {
+            problems.add(s.node(), s.path(), "a site needs root (a folder to serve), proxy (an upstream pool to "
+                    + "pass requests to), both, or redirect (a host to send requests to)");
+        }
+        Optional<String> proxy = upstreamName(s, "proxy");
+        List<LocationConfig> locations = locations(s);
+        if (hasRedirect && s.has("locations")) {
+            s.error("locations", "locations apply to a site with root or proxy, not to a redirect");
         }
         Optional<Path> root = folder(s, "root");
         Optional<String> redirect = redirect(s, hosts);
@@ -241,10 +254,57 @@ final class EdgeBinder {
                 }
             }
         }
-        if (root.isPresent() == redirect.isPresent()) {
+        if (redirect.isPresent() == (root.isPresent() || proxy.isPresent())) {
             return Optional.empty();
         }
-        return Optional.of(new SiteConfig(hosts, root, index, cacheControl, redirect));
+        return Optional.of(new SiteConfig(hosts, root, index, cacheControl, redirect, proxy,
+                redirect.isPresent() ? List.of() : locations));
+    }
+
+    /** The name of an upstream pool defined under edge.upstreams. */
+    private Optional<String> upstreamName(YamlSection s, String key) {
+        return s.string(key, "the name of an upstream pool").filter(name -> {
+            if (!upstreams.containsKey(name)) {
+                s.error(key, "'" + name + "' is not an upstream pool ("
+                        + (upstreams.isEmpty() ? "edge.upstreams defines none"
+                                : "expected one of: " + String.join(", ", upstreams.keySet())) + ")");
+                return false;
+            }
+            return true;
+        });
+    }
+
+    private List<LocationConfig> locations(YamlSection site) {
+        List<LocationConfig> locations = new ArrayList<>();
+        List<Node> nodes = site.sequence("locations", "a list of locations (each with prefix and proxy)");
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            String path = site.path("locations") + "[" + i + "]";
+            if (!(node instanceof MappingNode)) {
+                problems.add(node, path, "expected a location (a mapping with prefix and proxy), got "
+                        + YamlSection.describe(node));
+                continue;
+            }
+            YamlSection s = YamlSection.of(node, path, LOCATION_KEYS, problems);
+            Optional<String> prefix = s.string("prefix", "a path starting with /").filter(p -> {
+                if (!p.startsWith("/") || p.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+                    s.error("prefix", "expected a path starting with / (no spaces or control characters), got '"
+                            + p + "'");
+                    return false;
+                }
+                return true;
+            });
+            Optional<String> proxy = upstreamName(s, "proxy");
+            for (String key : List.of("prefix", "proxy")) {
+                if (!s.has(key)) {
+                    problems.add(node, path, "a location needs " + key);
+                }
+            }
+            if (prefix.isPresent() && proxy.isPresent()) {
+                locations.add(new LocationConfig(prefix.get(), proxy.get()));
+            }
+        }
+        return locations;
     }
 
     private List<String> hosts(YamlSection s) {

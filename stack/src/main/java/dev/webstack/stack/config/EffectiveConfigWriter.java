@@ -7,10 +7,14 @@ import dev.webstack.dns.config.RateLimitConfig;
 import dev.webstack.dns.config.ZoneFileConfig;
 import dev.webstack.edge.config.EdgeConfig;
 import dev.webstack.edge.config.FilesConfig;
+import dev.webstack.edge.config.HealthCheckConfig;
 import dev.webstack.edge.config.LimitsConfig;
+import dev.webstack.edge.config.LocationConfig;
 import dev.webstack.edge.config.ListenerConfig;
 import dev.webstack.edge.config.SiteConfig;
 import dev.webstack.edge.config.TlsListenerConfig;
+import dev.webstack.edge.config.UpstreamConfig;
+import dev.webstack.edge.config.UpstreamServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -90,6 +94,7 @@ final class EffectiveConfigWriter {
         https(edge.https());
         limits(edge.limits());
         files(edge.files());
+        upstreams(edge.upstreams());
         sites(edge.sites());
     }
 
@@ -152,13 +157,57 @@ final class EffectiveConfigWriter {
         for (SiteConfig site : sites) {
             String hosts = site.hosts().stream().map(EffectiveConfigWriter::scalar).collect(Collectors.joining(", "));
             indent(2).append("- hosts: [").append(hosts).append("]\n");
-            if (site.root().isPresent()) {
-                line(3, "root", path(site.root().get()));
+            if (site.redirect().isEmpty()) {
+                line(3, "root", optional(site.root().map(Path::toString)));
                 line(3, "index", scalar(site.index()));
                 line(3, "cache-control", optional(site.cacheControl()));
+                line(3, "proxy", optional(site.proxy()));
+                if (site.locations().isEmpty()) {
+                    line(3, "locations", "[]");
+                } else {
+                    section(3, "locations");
+                    for (LocationConfig location : site.locations()) {
+                        indent(4).append("- prefix: ").append(scalar(location.prefix())).append('\n');
+                        line(5, "proxy", scalar(location.proxy()));
+                    }
+                }
             } else {
                 line(3, "redirect", optional(site.redirect()));
             }
+        }
+    }
+
+    private void upstreams(List<UpstreamConfig> upstreams) {
+        if (upstreams.isEmpty()) {
+            line(1, "upstreams", "[]");
+            return;
+        }
+        section(1, "upstreams");
+        for (UpstreamConfig u : upstreams) {
+            indent(2).append("- name: ").append(scalar(u.name())).append('\n');
+            section(3, "servers");
+            for (UpstreamServerConfig server : u.servers()) {
+                indent(4).append("- address: ").append(scalar(server.address())).append('\n');
+                line(5, "weight", Integer.toString(server.weight()));
+                line(5, "max-connections", Integer.toString(server.maxConnections()));
+            }
+            line(3, "balance", u.balance().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            line(3, "hash-cookie", optional(u.hashCookie()));
+            line(3, "keepalive", Integer.toString(u.keepalive()));
+            line(3, "connect-timeout", duration(u.connectTimeout()));
+            line(3, "response-timeout", duration(u.responseTimeout()));
+            line(3, "idle-timeout", duration(u.idleTimeout()));
+            line(3, "max-tries", Integer.toString(u.maxTries()));
+            line(3, "try-timeout", duration(u.tryTimeout()));
+            HealthCheckConfig h = u.health();
+            section(3, "health");
+            line(4, "path", optional(h.path()));
+            line(4, "interval", duration(h.interval()));
+            line(4, "timeout", duration(h.timeout()));
+            line(4, "rise", Integer.toString(h.rise()));
+            line(4, "fall", Integer.toString(h.fall()));
+            line(4, "max-fails", Integer.toString(h.maxFails()));
+            line(4, "fail-timeout", duration(h.failTimeout()));
         }
     }
 

@@ -1,0 +1,126 @@
+package dev.webstack.edge.proxy;
+
+import dev.webstack.edge.http.HttpDates;
+import dev.webstack.edge.http.Responses;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The header rewriting of a proxy (RFC 9110 section 7.6): hop-by-hop headers, and those the Connection header
+ * names, stay on their hop; the request gains {@code X-Forwarded-For}, {@code -Proto}, {@code -Host} and
+ * {@code Forwarded} (RFC 7239) and keeps its Host; the response gets the edge's Server and Date, as nginx's do.
+ */
+final class ForwardedHeaders {
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    /** RFC 9110 section 7.6.1, plus the old Keep-Alive and Proxy-Connection. */
+    private static final List<AsciiString> HOP_BY_HOP = List.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.UPGRADE, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
+
+    private ForwardedHeaders() {}
+
+    /**
+     * The request as it goes upstream: HTTP/1.1, the same method, target and end-to-end headers, the body framed
+     * as the client framed it (chunked when the client gave no length, as an HTTP/2 client may not).
+     */
+    static HttpRequest upstreamRequest(HttpRequest request, InetAddress client, boolean secure, boolean hasBody) {
+        HttpHeaders headers = request.headers().copy();
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        String upgrade = isWebSocketUpgrade(request) ? request.headers().get(HttpHeaderNames.UPGRADE) : null;
+        removeHopByHop(headers);
+        if (upgrade != null) {
+            // The one upgrade passed on: WebSocket (RFC 6455), tunnelled once the server agrees (101).
+            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        String ip = client == null ? "unknown" : client.getHostAddress();
+        String prior = headers.get(X_FORWARDED_FOR);
+        headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? ip : prior + ", " + ip);
+        headers.set(X_FORWARDED_PROTO, secure ? "https" : "http");
+        if (host != null) {
+            headers.set(X_FORWARDED_HOST, host);
+        }
+        StringBuilder forwarded = new StringBuilder("for=");
+        forwarded.append(ip.indexOf(':') >= 0 ? "\"[" + ip + "]\"" : ip).append(";proto=").append(secure ? "https" : "http");
+        if (host != null && host.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+            forwarded.append(";host=\"").append(host).append('"');
+        }
+        String priorForwarded = headers.get(FORWARDED);
+        headers.set(FORWARDED, priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
+        if (hasBody && (chunked || !headers.contains(HttpHeaderNames.CONTENT_LENGTH))) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
+    }
+
+    /** An HTTP/1.1 GET asking to switch to WebSocket: {@code Connection: upgrade} and {@code Upgrade: websocket}. */
+    static boolean isWebSocketUpgrade(HttpRequest request) {
+        return request.protocolVersion() == HttpVersion.HTTP_1_1
+                && request.method().equals(io.netty.handler.codec.http.HttpMethod.GET)
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+    }
+
+    /** The 101 as it goes to the client: the switch's own headers kept, the edge's Server and Date. */
+    static void switchingResponse(HttpResponse response) {
+        String upgrade = response.headers().get(HttpHeaderNames.UPGRADE);
+        removeHopByHop(response.headers());
+        response.headers().set(HttpHeaderNames.UPGRADE, upgrade == null ? "websocket" : upgrade);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        response.headers().set(HttpHeaderNames.SERVER, Responses.SERVER);
+        response.headers().set(HttpHeaderNames.DATE, HttpDates.now());
+    }
+
+    /** The response as it goes to the client: end-to-end headers, the edge's Server and Date, the connection's fate. */
+    static void clientResponse(HttpResponse response, HttpVersion clientVersion, boolean keepAlive) {
+        HttpHeaders headers = response.headers();
+        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+        removeHopByHop(headers);
+        if (chunked) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED); // our encoder frames it again
+        }
+        headers.set(HttpHeaderNames.SERVER, Responses.SERVER);
+        headers.set(HttpHeaderNames.DATE, HttpDates.now());
+        if (!keepAlive) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientVersion == HttpVersion.HTTP_1_0) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(clientVersion == HttpVersion.HTTP_1_0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
+    }
+
+    private static void removeHopByHop(HttpHeaders headers) {
+        List<String> named = new ArrayList<>();
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String name = token.trim().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty()) {
+                    named.add(name);
+                }
+            }
+        }
+        for (AsciiString name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
+        for (String name : named) {
+            headers.remove(name);
+        }
+    }
+}

@@ -1,0 +1,524 @@
+package dev.webstack.edge.proxy;
+
+import dev.webstack.edge.config.UpstreamConfig;
+import dev.webstack.edge.http.Responses;
+import dev.webstack.edge.http.Route;
+import dev.webstack.edge.upstream.UpstreamServer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request proxied to an upstream pool, from the client's event loop, start to end:
+ *
+ * <pre>
+ *   client ──head, body──▶ [pick server ─▶ pooled or new connection ─▶ write head + body] ──▶ upstream
+ *   client ◀──head, body── [rewrite head, stream body, connection back to the pool]       ◀── upstream
+ * </pre>
+ *
+ * Bodies stream in both directions without being held: when the upstream cannot take more of the request body,
+ * the client is no longer read from; when the client cannot take more of the response, the upstream is not. A
+ * request that never reached a server (refused, reset before anything was written) is tried on another, whatever
+ * its method; an idempotent request without a body also when the server closed without a response byte (a
+ * keep-alive connection the server had just dropped); nothing else is retried. Before the response starts,
+ * failures are answered 502 (refused, reset, garbage), 503 (no server available) or 504 (timeout); after, the
+ * client's connection is closed, so a cut-off body never passes for a whole one.
+ */
+final class ProxyExchange implements Route.Exchange {
+    private final ProxyRoute route;
+    private final UpstreamConfig config;
+    private final ChannelHandlerContext client;
+    private final HttpRequest request;
+    private final HttpRequest upstreamRequest;
+    private final boolean keepAlive;
+    private final ChannelPromise done;
+    private final boolean head;
+    private final boolean retryableAfterSending;
+    private final String hashKey;
+    private final long deadlineNanos;
+    private final List<UpstreamServer> tried = new ArrayList<>(2);
+    /** Body received before a connection was ready; kept whole until the request head is written. */
+    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+
+    private UpstreamServer server;
+    /** Whether this exchange still counts as a request on {@code server} (given back exactly once). */
+    private boolean held;
+    private Channel upstream;
+    private UpstreamHandler handler;
+    private boolean bodyComplete;
+    private boolean streamedBody;
+    /** Whether the request's end has been written on the current connection (so it may be pooled after). */
+    private boolean lastWritten;
+    private boolean headWritten;
+    private boolean responseStarted;
+    private boolean skipInformationalEnd;
+    private boolean upstreamKeepAlive;
+    private boolean finished;
+    private boolean pausedClient;
+    private boolean pausedUpstream;
+    private HttpResponseStatus failureStatus = HttpResponseStatus.BAD_GATEWAY;
+    private ScheduledFuture<?> responseTimer;
+
+    ProxyExchange(ProxyRoute route, ChannelHandlerContext client, HttpRequest request, boolean keepAlive,
+            boolean secure, String hashKey) {
+        this.route = route;
+        this.config = route.upstream().config();
+        this.client = client;
+        this.request = request;
+        this.keepAlive = keepAlive;
+        this.done = client.newPromise();
+        this.head = request.method() == HttpMethod.HEAD;
+        // HTTP/1: a body has a length or chunks. HTTP/2: a request whose head did not end the stream has one,
+        // with or without a length; one that did arrives whole (a full request) and is ended here.
+        boolean http2 = client.channel() instanceof Http2StreamChannel;
+        this.bodyComplete = request instanceof LastHttpContent;
+        boolean hasBody = http2 ? !bodyComplete
+                : HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        if (bodyComplete) {
+            pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        this.retryableAfterSending = isIdempotent(request.method()) && !hasBody;
+        this.hashKey = hashKey;
+        this.deadlineNanos = System.nanoTime() + config.tryTimeout().toNanos();
+        this.upstreamRequest = ForwardedHeaders.upstreamRequest(request, route.clientAddress(client), secure,
+                hasBody);
+    }
+
+    ProxyExchange start() {
+        tryNext(null);
+        return this;
+    }
+
+    @Override
+    public ChannelFuture done() {
+        return done;
+    }
+
+    // ------------------------------------------------------------ choosing a server and connecting
+
+    private void tryNext(String lastFailure) {
+        if (finished) {
+            return;
+        }
+        if (!tried.isEmpty() && (tried.size() >= config.maxTries() || System.nanoTime() - deadlineNanos > 0)) {
+            fail(failureStatus, lastFailure);
+            return;
+        }
+        UpstreamServer next = route.upstream().pick(hashKey, tried);
+        if (next == null) {
+            fail(tried.isEmpty() ? HttpResponseStatus.SERVICE_UNAVAILABLE : failureStatus,
+                    tried.isEmpty() ? "no server of upstream " + config.name() + " is available" : lastFailure);
+            return;
+        }
+        server = next;
+        held = true;
+        tried.add(next);
+        Channel idle = route.pool().pollIdle(next, client.channel().eventLoop());
+        if (idle != null) {
+            attach(idle);
+            return;
+        }
+        route.pool().connect(next, client.channel().eventLoop()).addListener((ChannelFuture f) -> {
+            if (finished || server != next || !held) {
+                if (f.isSuccess()) {
+                    f.channel().close();
+                }
+                return;
+            }
+            if (f.isSuccess()) {
+                attach(f.channel());
+            } else {
+                boolean timeout = f.cause() instanceof ConnectTimeoutException;
+                failureStatus = timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
+                String why = "connect to " + next + " failed: " + f.cause().getMessage();
+                releaseServer(false, why);
+                tryNext(why);
+            }
+        });
+    }
+
+    /** Sends the request on {@code channel}: the head, then the body so far; the rest follows as it comes. */
+    private void attach(Channel channel) {
+        upstream = channel;
+        handler = channel.pipeline().get(UpstreamHandler.class);
+        handler.attach(this);
+        channel.pipeline().get(StrictResponseDecoder.class).expectHeadResponse(head);
+        channel.config().setAutoRead(true);
+        ChannelFuture headWrite = channel.write(upstreamRequest);
+        lastWritten = false;
+        for (HttpContent content : pending) {
+            channel.write(content.retainedDuplicate());
+            lastWritten |= content instanceof LastHttpContent;
+        }
+        channel.flush();
+        UpstreamServer on = server;
+        headWrite.addListener(f -> {
+            if (upstream != channel || finished) {
+                return;
+            }
+            if (f.isSuccess()) {
+                headWritten = true;
+                if (!retryableAfterSending) {
+                    releasePending(); // it reached a server: it will not be sent again
+                }
+                startResponseTimer();
+            } else {
+                // Nothing reached the server: any request may go to the next one, its body still in hand.
+                String why = "writing to " + on + " failed: " + f.cause().getMessage();
+                dropUpstream();
+                releaseServer(false, why);
+                if (streamedBody) {
+                    fail(HttpResponseStatus.BAD_GATEWAY, why);
+                } else {
+                    tryNext(why);
+                }
+            }
+        });
+        resumeClientIfPaused();
+    }
+
+    private void startResponseTimer() {
+        long timeout = config.responseTimeout().toNanos();
+        responseTimer = client.channel().eventLoop().schedule(() -> {
+            if (!responseStarted && !finished) {
+                String why = server + " sent no response within " + config.responseTimeout().toMillis() + " ms";
+                dropUpstream();
+                releaseServer(false, why);
+                fail(HttpResponseStatus.GATEWAY_TIMEOUT, why);
+            }
+        }, timeout, TimeUnit.NANOSECONDS);
+    }
+
+    // ------------------------------------------------------------ the request body, from the client
+
+    @Override
+    public void body(HttpContent content) {
+        if (content instanceof LastHttpContent) {
+            bodyComplete = true;
+        }
+        if (finished) {
+            content.release();
+            return;
+        }
+        if (upstream == null) {
+            pending.add(content);
+            pauseClient();
+            return;
+        }
+        if (content instanceof LastHttpContent) {
+            lastWritten = true;
+        }
+        if (retryableAfterSending) {
+            // A bodyless request that may go to another server: its end is kept to be sent again.
+            pending.add(content);
+            upstream.writeAndFlush(content.retainedDuplicate(), upstream.voidPromise());
+            return;
+        }
+        streamedBody = true;
+        upstream.writeAndFlush(content, upstream.voidPromise());
+        if (!upstream.isWritable()) {
+            pauseClient();
+        }
+    }
+
+    private void pauseClient() {
+        if (!pausedClient) {
+            pausedClient = true;
+            client.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void resumeClientIfPaused() {
+        if (pausedClient && upstream != null && upstream.isWritable()) {
+            pausedClient = false;
+            client.channel().config().setAutoRead(true);
+        }
+    }
+
+    void upstreamWritabilityChanged() {
+        resumeClientIfPaused();
+    }
+
+    // ------------------------------------------------------------ the response, from the upstream
+
+    void upstreamRead(HttpObject msg) {
+        if (finished) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg.decoderResult().isFailure()) {
+            String why = server + " sent a malformed response: " + msg.decoderResult().cause().getMessage();
+            ReferenceCountUtil.release(msg);
+            dropUpstream();
+            releaseServer(false, why);
+            if (responseStarted) {
+                abort(why);
+            } else {
+                fail(HttpResponseStatus.BAD_GATEWAY, why);
+            }
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            responseHead(response);
+        }
+        if (msg instanceof HttpContent content) {
+            responseBody(content);
+        }
+    }
+
+    private void responseHead(HttpResponse response) {
+        int code = response.status().code();
+        if (code == 101 && ForwardedHeaders.isWebSocketUpgrade(request) && !(client.channel() instanceof Http2StreamChannel)) {
+            switchProtocols(response);
+            return;
+        }
+        if (code >= 100 && code < 200) {
+            // Informational: a 100 Continue the client asked for goes on; others (and 101: no upgrade was
+            // forwarded) stop here. The decoder ends each with an empty last content, skipped too.
+            skipInformationalEnd = true;
+            if (code == 100 && HttpUtil.is100ContinueExpected(request)) {
+                client.writeAndFlush(new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.CONTINUE));
+            }
+            return;
+        }
+        responseStarted = true;
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+        }
+        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+        boolean closeAfter = !keepAlive;
+        if (chunked && request.protocolVersion() == HttpVersion.HTTP_1_0) {
+            // An HTTP/1.0 client knows no chunks: the body goes as it is, and the end of the connection ends it.
+            response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            closeAfter = true;
+        }
+        ForwardedHeaders.clientResponse(response, request.protocolVersion(), !closeAfter);
+        if (closeAfter && keepAlive) {
+            done.addListener(f -> client.close());
+        }
+        client.write(response);
+    }
+
+    /**
+     * The server agreed to a WebSocket upgrade: the 101 goes to the client, then both connections become one
+     * byte stream ({@link Tunnel}). The server is released at once, so a drain does not wait on long-lived
+     * sockets, and the connection never returns to the pool.
+     */
+    private void switchProtocols(HttpResponse response) {
+        finished = true;
+        responseStarted = true;
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+        }
+        releasePending();
+        releaseServer(true, null);
+        Channel channel = upstream;
+        upstream = null; // the handler stays attached, so the 101's end (still in the decoder) is dropped, not fatal
+        ForwardedHeaders.switchingResponse(response);
+        DefaultFullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.SWITCHING_PROTOCOLS, io.netty.buffer.Unpooled.EMPTY_BUFFER, response.headers(),
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        channel.config().setAutoRead(false);
+        client.writeAndFlush(switching).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                done.tryFailure(f.cause());
+                return;
+            }
+            Tunnel.open(client.channel(), channel);
+            channel.closeFuture().addListener(closed -> client.close());
+            client.channel().closeFuture().addListener(closed -> channel.close());
+            done.trySuccess();
+        });
+    }
+
+    private void responseBody(HttpContent content) {
+        if (skipInformationalEnd) {
+            if (content instanceof LastHttpContent) {
+                skipInformationalEnd = false;
+            }
+            content.release();
+            return;
+        }
+        if (!(content instanceof LastHttpContent)) {
+            client.write(content);
+            if (!client.channel().isWritable() && !pausedUpstream) {
+                pausedUpstream = true;
+                upstream.config().setAutoRead(false);
+            }
+            return;
+        }
+        finished = true;
+        ChannelFuture last = client.writeAndFlush(content);
+        releaseServer(true, null);
+        boolean reusable = upstreamKeepAlive && lastWritten;
+        Channel channel = upstream;
+        handler.detach();
+        upstream = null;
+        if (pausedUpstream) {
+            // An idle pooled connection must be read from, or the server closing it would go unnoticed.
+            pausedUpstream = false;
+            channel.config().setAutoRead(true);
+        }
+        if (reusable) {
+            route.pool().release(server, channel);
+        } else {
+            channel.close();
+        }
+        last.addListener(f -> {
+            if (f.isSuccess()) {
+                done.trySuccess();
+            } else {
+                done.tryFailure(f.cause());
+            }
+        });
+    }
+
+    void upstreamReadComplete() {
+        if (!finished && responseStarted) {
+            client.flush();
+        }
+    }
+
+    @Override
+    public void clientWritabilityChanged() {
+        if (pausedUpstream && client.channel().isWritable() && upstream != null) {
+            pausedUpstream = false;
+            upstream.config().setAutoRead(true);
+        }
+    }
+
+    // ------------------------------------------------------------ failures and the end
+
+    void upstreamClosed(Throwable cause) {
+        if (finished || upstream == null) {
+            return;
+        }
+        String why = server + (cause == null ? " closed the connection" : " failed: " + cause.getMessage())
+                + (responseStarted ? " in the middle of the response" : " before a response");
+        boolean reached = headWritten;
+        dropUpstream();
+        releaseServer(false, why);
+        if (responseStarted) {
+            abort(why);
+        } else if (!reached ? !streamedBody : retryableAfterSending) {
+            tryNext(why);
+        } else {
+            fail(HttpResponseStatus.BAD_GATEWAY, why);
+        }
+    }
+
+    void upstreamIdle() {
+        if (!finished && responseStarted) {
+            String why = server + " paused the response longer than " + config.idleTimeout().toMillis() + " ms";
+            dropUpstream();
+            releaseServer(false, why);
+            abort(why);
+        }
+    }
+
+    @Override
+    public void clientClosed() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        releasePending();
+        if (upstream != null) {
+            dropUpstream();
+        }
+        releaseServer(true, null);
+        done.tryFailure(new IOException("the client closed the connection"));
+    }
+
+    /** Before the response started: answer with an error page, the request's fate decided. */
+    private void fail(HttpResponseStatus status, String why) {
+        finished = true;
+        releasePending();
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+        }
+        route.log("proxy " + request.method() + " " + request.uri() + " → upstream " + config.name() + ": "
+                + status.code() + ": " + why);
+        ChannelFuture written = client.writeAndFlush(Responses.error(request.protocolVersion(), status, keepAlive,
+                head));
+        written.addListener(f -> {
+            if (f.isSuccess()) {
+                done.trySuccess();
+            } else {
+                done.tryFailure(f.cause());
+            }
+        });
+        resumeClientIfPausedForGood();
+    }
+
+    /** After the response started: the client's connection (or HTTP/2 stream) is closed, the body visibly cut. */
+    private void abort(String why) {
+        finished = true;
+        releasePending();
+        route.log("proxy " + request.method() + " " + request.uri() + " → upstream " + config.name()
+                + ": response cut off: " + why);
+        client.close();
+        done.tryFailure(new IOException(why));
+    }
+
+    private void resumeClientIfPausedForGood() {
+        if (pausedClient) {
+            pausedClient = false;
+            client.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void dropUpstream() {
+        if (upstream != null) {
+            handler.detach();
+            upstream.close();
+            upstream = null;
+        }
+        headWritten = false;
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+        }
+    }
+
+    private void releaseServer(boolean ok, String failure) {
+        if (held) {
+            held = false;
+            route.upstream().release(server, ok, failure);
+        }
+    }
+
+    private void releasePending() {
+        for (HttpContent content : pending) {
+            content.release();
+        }
+        pending.clear();
+    }
+
+    private static boolean isIdempotent(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+                || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE;
+    }
+}

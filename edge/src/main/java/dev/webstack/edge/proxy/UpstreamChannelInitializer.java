@@ -1,0 +1,33 @@
+package dev.webstack.edge.proxy;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline of a connection to an upstream server, top to bottom: idle timer (a paused response body, or a
+ * pooled connection left unused) → request encoder and strict response decoder → {@link UpstreamHandler}.
+ */
+@Sharable
+public final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private final long idleMillis;
+    private final int maxHeaderSize;
+
+    public UpstreamChannelInitializer(Duration idleTimeout, int maxHeaderSize) {
+        this.idleMillis = idleTimeout.toMillis();
+        this.maxHeaderSize = maxHeaderSize;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        channel.pipeline()
+                .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
+                .addLast("encoder", new HttpRequestEncoder())
+                .addLast("decoder", new StrictResponseDecoder(maxHeaderSize))
+                .addLast("upstream", new UpstreamHandler());
+    }
+}

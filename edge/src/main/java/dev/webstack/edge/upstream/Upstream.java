@@ -1,0 +1,148 @@
+package dev.webstack.edge.upstream;
+
+import dev.webstack.edge.config.UpstreamConfig;
+import dev.webstack.edge.config.UpstreamServerConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * An upstream pool at run time: its servers, the policy that picks among them, and their health. Requests take a
+ * server with {@link #pick} and give it back with {@link #release}, reporting how it went; the app tier changes
+ * the membership while requests run ({@link #add}, {@link #remove}, {@link #drain}). Thread-safe.
+ */
+public final class Upstream implements AutoCloseable {
+    private final UpstreamConfig config;
+    private final List<UpstreamServer> servers = new CopyOnWriteArrayList<>();
+    private final LoadBalancingPolicy policy;
+    private final PassiveHealthCheck passive;
+    private final Consumer<String> log;
+    private ActiveHealthCheck active;
+
+    /** @param log where state changes go (the edge's error log) */
+    public Upstream(UpstreamConfig config, Consumer<String> log) {
+        this.config = config;
+        this.log = log;
+        this.policy = switch (config.balance()) {
+            case ROUND_ROBIN -> new RoundRobinPolicy();
+            case LEAST_CONNECTIONS -> new LeastConnectionsPolicy();
+            case CLIENT_HASH, COOKIE_HASH -> new HashPolicy();
+        };
+        this.passive = new PassiveHealthCheck(config.name(), config.health(), log);
+        for (UpstreamServerConfig server : config.servers()) {
+            servers.add(new UpstreamServer(server));
+        }
+    }
+
+    public UpstreamConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    /** Starts the active health checks, when the config has them. */
+    public synchronized void start(ScheduledExecutorService scheduler) {
+        if (config.health().path().isPresent() && active == null) {
+            active = new ActiveHealthCheck(this, config.health(), scheduler, log);
+            active.start();
+        }
+    }
+
+    /**
+     * Picks a server for a request and counts the request on it, or returns null when none may take it (503).
+     *
+     * @param key the client's address or cookie value, for hashing policies
+     * @param tried servers this request already failed on, not to be picked again
+     */
+    public UpstreamServer pick(String key, Collection<UpstreamServer> tried) {
+        long now = System.nanoTime();
+        List<UpstreamServer> candidates = new ArrayList<>(servers.size());
+        for (UpstreamServer server : servers) {
+            if (server.isAvailable(now) && !tried.contains(server)) {
+                candidates.add(server);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        UpstreamServer server = policy.pick(candidates, key);
+        server.begin();
+        if (server.state() != ServerState.HEALTHY) {
+            // Drained or taken out between the check and the count: a drain that saw no request in flight
+            // must not get one now. Pick again.
+            server.end();
+            return pick(key, tried);
+        }
+        return server;
+    }
+
+    /** A request picked on {@code server} is over; {@code ok} says whether the server did its part. */
+    public void release(UpstreamServer server, boolean ok, String failure) {
+        if (ok) {
+            passive.succeeded(server);
+        } else {
+            passive.failed(server, failure);
+        }
+        server.end();
+    }
+
+    /** Adds a server; it takes requests at once (the app tier adds an instance once it answers its health URL). */
+    public UpstreamServer add(UpstreamServerConfig server) {
+        UpstreamServer added = new UpstreamServer(server);
+        servers.add(added);
+        log.accept("upstream " + name() + ": server " + added + " added");
+        return added;
+    }
+
+    /**
+     * Stops new requests to the server at {@code address} ({@code host:port}); the future completes when its
+     * requests in flight have finished, or exceptionally after {@code deadline} with them still running. The
+     * server stays in the pool, draining, until {@link #remove}d.
+     */
+    public CompletableFuture<Void> drain(String address, Duration deadline) {
+        Optional<UpstreamServer> found = find(address);
+        if (found.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "upstream " + name() + " has no server " + address));
+        }
+        UpstreamServer server = found.get();
+        server.state(ServerState.DRAINING);
+        log.accept("upstream " + name() + ": server " + server + " draining (" + server.inFlight() + " in flight)");
+        return server.drained().copy().orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Takes the server out of the pool at once; requests in flight on it finish. False when there is none. */
+    public boolean remove(String address) {
+        Optional<UpstreamServer> found = find(address);
+        found.ifPresent(server -> {
+            server.state(ServerState.REMOVED);
+            servers.remove(server);
+            log.accept("upstream " + name() + ": server " + server + " removed");
+        });
+        return found.isPresent();
+    }
+
+    public List<UpstreamServer> servers() {
+        return List.copyOf(servers);
+    }
+
+    private Optional<UpstreamServer> find(String address) {
+        return servers.stream().filter(s -> s.config().address().equals(address)).findFirst();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (active != null) {
+            active.close();
+        }
+    }
+}
