@@ -171,7 +171,7 @@ public final class EdgeServer implements AutoCloseable {
             }
             upstreams.put(u.name(), upstream);
             ConnectionPool pool = new ConnectionPool(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
-                    new UpstreamChannelInitializer(u.idleTimeout(), c.limits().maxHeaderSize()), u.keepalive(),
+                    new UpstreamChannelInitializer(u.responseTimeout(), u.idleTimeout(), c.limits().maxHeaderSize()), u.keepalive(),
                     u.connectTimeout());
             proxies.put(u.name(), new ProxyRoute(upstream, pool, errorLog::warn));
         }

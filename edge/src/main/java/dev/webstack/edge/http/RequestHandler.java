@@ -7,12 +7,14 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -33,10 +35,17 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private int inFlight;
     /** The exchange whose response is being written, if it streams (a proxy's); it gets the body, too. */
     private Route.Exchange current;
+    private boolean currentStreams;
     private boolean bodyToCurrent;
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private final ChannelFutureListener responseDone = f -> {
         inFlight--;
+        if (!f.isSuccess()) {
+            // A response that failed (a proxied body cut off by its upstream) leaves the connection unusable.
+            ctx.close();
+            return;
+        }
         if (inFlight == 0 && draining() && !closing) { // when closing, the last response closes after it
             ctx.close();
         }
@@ -61,6 +70,13 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (current != null && currentStreams && !inBody && msg instanceof HttpObject) {
+            // A pipelined request behind one still being proxied: answers must go out in order (RFC 9112
+            // section 9.3.2), so it waits, and nothing more is read until its turn (at most one read's worth).
+            queued.add(msg);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             if (closing) {
                 ReferenceCountUtil.release(msg); // pipelined after a response that closes the connection
@@ -125,10 +141,12 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         ChannelFuture done = exchange.done();
         if (!done.isDone()) {
             current = exchange;
-            bodyToCurrent = route.readsBody();
+            currentStreams = route.readsBody();
+            bodyToCurrent = currentStreams;
             done.addListener(f -> {
                 if (current == exchange) {
                     current = null;
+                    replayQueued();
                 }
             });
         }
@@ -167,13 +185,29 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             last.addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        // A response that failed (a proxied body cut off by its upstream) leaves the connection unusable.
-        last.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         inFlight++;
         last.addListener(responseDone);
     }
 
-    static boolean hasBody(HttpRequest request) {
+    /** The requests that waited behind a proxied one, now in order; reading resumes once none waits. */
+    private void replayQueued() {
+        while (!queued.isEmpty() && current == null) {
+            channelRead(ctx, queued.poll());
+        }
+        if (queued.isEmpty() && current == null && !closing && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.flush();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        while (!queued.isEmpty()) {
+            ReferenceCountUtil.release(queued.poll());
+        }
+    }
+
+    private static boolean hasBody(HttpRequest request) {
         return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     }
 

@@ -92,7 +92,10 @@ final class TimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof LastHttpContent) {
+        // A 1xx (a relayed 100 Continue) is whole but is not the response: the request goes on.
+        boolean informational = msg instanceof io.netty.handler.codec.http.HttpResponse response
+                && response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
+        if (msg instanceof LastHttpContent && !informational) {
             ChannelPromise p = promise.unvoid();
             p.addListener(written);
             ctx.write(msg, p);

@@ -35,14 +35,17 @@ final class ForwardedHeaders {
     private ForwardedHeaders() {}
 
     /**
-     * The request as it goes upstream: HTTP/1.1, the same method, target and end-to-end headers, the body framed
-     * as the client framed it (chunked when the client gave no length, as an HTTP/2 client may not).
+     * The request as it goes upstream: HTTP/1.1, the same method, target and end-to-end headers (the client's
+     * request object's headers, rewritten), the body framed as the client framed it (chunked when the client gave no length, as an HTTP/2 client may not).
      */
     static HttpRequest upstreamRequest(HttpRequest request, InetAddress client, boolean secure, boolean hasBody) {
-        HttpHeaders headers = request.headers().copy();
+        // The client's request is the proxy's to change: its headers are rewritten in place, not copied.
+        HttpHeaders headers = request.headers();
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         String upgrade = isWebSocketUpgrade(request) ? request.headers().get(HttpHeaderNames.UPGRADE) : null;
         removeHopByHop(headers);
+        headers.remove("x-http2-stream-id");
+        headers.remove("x-http2-scheme");
         if (upgrade != null) {
             // The one upgrade passed on: WebSocket (RFC 6455), tunnelled once the server agrees (101).
             headers.set(HttpHeaderNames.UPGRADE, upgrade);
@@ -106,12 +109,33 @@ final class ForwardedHeaders {
         response.setProtocolVersion(clientVersion == HttpVersion.HTTP_1_0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
     }
 
+    /**
+     * What makes an upstream response's framing ambiguous, or null: a Content-Length beside a Transfer-Encoding
+     * (which the decoder refuses only for HTTP/1.1), or a transfer coding other than chunked alone.
+     */
+    static String badFraming(HttpResponse response) {
+        HttpHeaders headers = response.headers();
+        if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return null;
+        }
+        if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return "Content-Length beside Transfer-Encoding";
+        }
+        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (codings.size() != 1 || !codings.get(0).trim().equalsIgnoreCase("chunked")) {
+            return "Transfer-Encoding " + codings + " (expected: chunked alone)";
+        }
+        return null;
+    }
+
     private static void removeHopByHop(HttpHeaders headers) {
         List<String> named = new ArrayList<>();
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {
                 String name = token.trim().toLowerCase(Locale.ROOT);
-                if (!name.isEmpty()) {
+                // A Connection token may not take away what frames or routes the message.
+                if (!name.isEmpty() && !name.equals("host") && !name.equals("content-length")
+                        && !name.equals("transfer-encoding")) {
                     named.add(name);
                 }
             }

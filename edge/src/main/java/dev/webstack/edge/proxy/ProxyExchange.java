@@ -26,8 +26,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request proxied to an upstream pool, from the client's event loop, start to end:
@@ -64,6 +62,8 @@ final class ProxyExchange implements Route.Exchange {
     private UpstreamServer server;
     /** Whether this exchange still counts as a request on {@code server} (given back exactly once). */
     private boolean held;
+    /** Whether the current connection came from the pool (so a close before any answer may be a stale one). */
+    private boolean reused;
     private Channel upstream;
     private UpstreamHandler handler;
     private boolean bodyComplete;
@@ -78,7 +78,8 @@ final class ProxyExchange implements Route.Exchange {
     private boolean pausedClient;
     private boolean pausedUpstream;
     private HttpResponseStatus failureStatus = HttpResponseStatus.BAD_GATEWAY;
-    private ScheduledFuture<?> responseTimer;
+    private long sentAtNanos;
+    private long lastReadNanos;
 
     ProxyExchange(ProxyRoute route, ChannelHandlerContext client, HttpRequest request, boolean keepAlive,
             boolean secure, String hashKey) {
@@ -136,26 +137,37 @@ final class ProxyExchange implements Route.Exchange {
         tried.add(next);
         Channel idle = route.pool().pollIdle(next, client.channel().eventLoop());
         if (idle != null) {
+            reused = true;
             attach(idle);
             return;
         }
+        reused = false;
         route.pool().connect(next, client.channel().eventLoop()).addListener((ChannelFuture f) -> {
-            if (finished || server != next || !held) {
-                if (f.isSuccess()) {
-                    f.channel().close();
-                }
-                return;
-            }
-            if (f.isSuccess()) {
-                attach(f.channel());
+            if (!client.channel().eventLoop().inEventLoop()) {
+                // A connect that failed before it had a channel reports on another thread: come back first.
+                client.channel().eventLoop().execute(() -> connected(f, next));
             } else {
-                boolean timeout = f.cause() instanceof ConnectTimeoutException;
-                failureStatus = timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
-                String why = "connect to " + next + " failed: " + f.cause().getMessage();
-                releaseServer(false, why);
-                tryNext(why);
+                connected(f, next);
             }
         });
+    }
+
+    private void connected(ChannelFuture f, UpstreamServer next) {
+        if (finished || server != next || !held) {
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
+            return;
+        }
+        if (f.isSuccess()) {
+            attach(f.channel());
+        } else {
+            boolean timeout = f.cause() instanceof ConnectTimeoutException;
+            failureStatus = timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
+            String why = "connect to " + next + " failed: " + f.cause().getMessage();
+            releaseServer(false, why);
+            tryNext(why);
+        }
     }
 
     /** Sends the request on {@code channel}: the head, then the body so far; the rest follows as it comes. */
@@ -182,7 +194,9 @@ final class ProxyExchange implements Route.Exchange {
                 if (!retryableAfterSending) {
                     releasePending(); // it reached a server: it will not be sent again
                 }
-                startResponseTimer();
+                if (lastWritten) {
+                    sentAtNanos = System.nanoTime(); // the response clock starts when the whole request is sent
+                }
             } else {
                 // Nothing reached the server: any request may go to the next one, its body still in hand.
                 String why = "writing to " + on + " failed: " + f.cause().getMessage();
@@ -196,18 +210,6 @@ final class ProxyExchange implements Route.Exchange {
             }
         });
         resumeClientIfPaused();
-    }
-
-    private void startResponseTimer() {
-        long timeout = config.responseTimeout().toNanos();
-        responseTimer = client.channel().eventLoop().schedule(() -> {
-            if (!responseStarted && !finished) {
-                String why = server + " sent no response within " + config.responseTimeout().toMillis() + " ms";
-                dropUpstream();
-                releaseServer(false, why);
-                fail(HttpResponseStatus.GATEWAY_TIMEOUT, why);
-            }
-        }, timeout, TimeUnit.NANOSECONDS);
     }
 
     // ------------------------------------------------------------ the request body, from the client
@@ -228,6 +230,7 @@ final class ProxyExchange implements Route.Exchange {
         }
         if (content instanceof LastHttpContent) {
             lastWritten = true;
+            sentAtNanos = System.nanoTime();
         }
         if (retryableAfterSending) {
             // A bodyless request that may go to another server: its end is kept to be sent again.
@@ -263,6 +266,7 @@ final class ProxyExchange implements Route.Exchange {
     // ------------------------------------------------------------ the response, from the upstream
 
     void upstreamRead(HttpObject msg) {
+        lastReadNanos = System.nanoTime();
         if (finished) {
             ReferenceCountUtil.release(msg);
             return;
@@ -302,14 +306,32 @@ final class ProxyExchange implements Route.Exchange {
             }
             return;
         }
-        responseStarted = true;
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
+        String framing = ForwardedHeaders.badFraming(response);
+        if (framing != null) {
+            String why = server + " sent a response with " + framing;
+            dropUpstream();
+            releaseServer(false, why);
+            fail(HttpResponseStatus.BAD_GATEWAY, why);
+            return;
         }
+        responseStarted = true;
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
-        boolean closeAfter = !keepAlive;
-        if (chunked && request.protocolVersion() == HttpVersion.HTTP_1_0) {
+        boolean http10 = request.protocolVersion() == HttpVersion.HTTP_1_0;
+        // A request whose body is not all read yet cannot share its connection with the next request.
+        boolean closeAfter = !keepAlive || !bodyComplete;
+        if (!chunked && !HttpUtil.isContentLengthSet(response) && !head && code != 204 && code != 304) {
+            // Framed by the end of the upstream connection: framed again for the client, in chunks, or (for an
+            // HTTP/1.0 client, which knows no chunks) by the end of the client's connection.
+            upstreamKeepAlive = false;
+            if (http10) {
+                closeAfter = true;
+            } else {
+                response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, io.netty.handler.codec.http.HttpHeaderValues.CHUNKED);
+                chunked = true;
+            }
+        }
+        if (chunked && http10) {
             // An HTTP/1.0 client knows no chunks: the body goes as it is, and the end of the connection ends it.
             response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
             closeAfter = true;
@@ -329,9 +351,6 @@ final class ProxyExchange implements Route.Exchange {
     private void switchProtocols(HttpResponse response) {
         finished = true;
         responseStarted = true;
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-        }
         releasePending();
         releaseServer(true, null);
         Channel channel = upstream;
@@ -340,17 +359,17 @@ final class ProxyExchange implements Route.Exchange {
         DefaultFullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.SWITCHING_PROTOCOLS, io.netty.buffer.Unpooled.EMPTY_BUFFER, response.headers(),
                 io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
-        channel.config().setAutoRead(false);
-        client.writeAndFlush(switching).addListener(f -> {
-            if (!f.isSuccess()) {
+        // The 101 is encoded as it is written, so the HTTP steps can leave at once, and the server's first bytes
+        // (a greeting sent with the 101) flow into the tunnel rather than into a decoder that no longer applies.
+        ChannelFuture written = client.writeAndFlush(switching);
+        Tunnel.open(client.channel(), channel);
+        written.addListener(f -> {
+            if (f.isSuccess()) {
+                done.trySuccess();
+            } else {
                 channel.close();
                 done.tryFailure(f.cause());
-                return;
             }
-            Tunnel.open(client.channel(), channel);
-            channel.closeFuture().addListener(closed -> client.close());
-            client.channel().closeFuture().addListener(closed -> channel.close());
-            done.trySuccess();
         });
     }
 
@@ -373,6 +392,8 @@ final class ProxyExchange implements Route.Exchange {
         finished = true;
         ChannelFuture last = client.writeAndFlush(content);
         releaseServer(true, null);
+        releasePending();
+        resumeClientIfPausedForGood();
         boolean reusable = upstreamKeepAlive && lastWritten;
         Channel channel = upstream;
         handler.detach();
@@ -419,8 +440,16 @@ final class ProxyExchange implements Route.Exchange {
         String why = server + (cause == null ? " closed the connection" : " failed: " + cause.getMessage())
                 + (responseStarted ? " in the middle of the response" : " before a response");
         boolean reached = headWritten;
+        boolean stale = reused && !responseStarted;
         dropUpstream();
-        releaseServer(false, why);
+        if (stale) {
+            // A pooled connection the server had closed while idle: not a failure of the server, which may
+            // take the request again on a fresh connection.
+            releaseServer(true, null);
+            tried.remove(tried.size() - 1);
+        } else {
+            releaseServer(false, why);
+        }
         if (responseStarted) {
             abort(why);
         } else if (!reached ? !streamedBody : retryableAfterSending) {
@@ -430,8 +459,27 @@ final class ProxyExchange implements Route.Exchange {
         }
     }
 
+    /**
+     * The upstream connection's idle timer fired (its period is the lesser of the response and idle timeouts):
+     * 504 when the response head is later than the response timeout, a cut-off when the body has paused longer
+     * than the idle timeout. One timer per connection, none per request.
+     */
     void upstreamIdle() {
-        if (!finished && responseStarted) {
+        if (finished) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (pausedUpstream) {
+            return; // quiet because the client is not reading: the client's send timeout is the judge, not this
+        }
+        if (!responseStarted) {
+            if (headWritten && lastWritten && now - sentAtNanos >= config.responseTimeout().toNanos()) {
+                String why = server + " sent no response within " + config.responseTimeout().toMillis() + " ms";
+                dropUpstream();
+                releaseServer(false, why);
+                fail(HttpResponseStatus.GATEWAY_TIMEOUT, why);
+            }
+        } else if (now - lastReadNanos >= config.idleTimeout().toNanos()) {
             String why = server + " paused the response longer than " + config.idleTimeout().toMillis() + " ms";
             dropUpstream();
             releaseServer(false, why);
@@ -457,13 +505,14 @@ final class ProxyExchange implements Route.Exchange {
     private void fail(HttpResponseStatus status, String why) {
         finished = true;
         releasePending();
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-        }
         route.log("proxy " + request.method() + " " + request.uri() + " → upstream " + config.name() + ": "
                 + status.code() + ": " + why);
-        ChannelFuture written = client.writeAndFlush(Responses.error(request.protocolVersion(), status, keepAlive,
+        boolean closeAfter = !keepAlive || !bodyComplete;
+        ChannelFuture written = client.writeAndFlush(Responses.error(request.protocolVersion(), status, !closeAfter,
                 head));
+        if (closeAfter && keepAlive) {
+            written.addListener(f -> client.close());
+        }
         written.addListener(f -> {
             if (f.isSuccess()) {
                 done.trySuccess();
@@ -498,9 +547,6 @@ final class ProxyExchange implements Route.Exchange {
             upstream = null;
         }
         headWritten = false;
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-        }
     }
 
     private void releaseServer(boolean ok, String failure) {

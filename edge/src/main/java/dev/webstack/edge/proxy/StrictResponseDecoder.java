@@ -1,5 +1,6 @@
 package dev.webstack.edge.proxy;
 
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponseDecoder;
@@ -18,7 +19,10 @@ final class StrictResponseDecoder extends HttpResponseDecoder {
                 .setMaxInitialLineLength(8192)
                 .setMaxHeaderSize(maxHeaderSize)
                 .setMaxChunkSize(64 * 1024)
-                .setAllowDuplicateContentLengths(false));
+                .setAllowDuplicateContentLengths(false)
+                // Header values are passed on as they came, and the line parser already refuses CR and LF in
+                // them; checking each value's characters again costs every proxied response for nothing.
+                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false)));
     }
 
     /** The next response answers a HEAD request: it has no body. */

@@ -25,7 +25,7 @@ final class Tunnel {
 
     private Tunnel() {}
 
-    /** Joins the two connections; call on their (shared) event loop once the 101 is written to the client. */
+    /** Joins the two connections; call on their (shared) event loop right after the 101 is written. */
     static void open(Channel client, Channel upstream) {
         install(client.pipeline(), CLIENT_STEPS, upstream);
         install(upstream.pipeline(), UPSTREAM_STEPS, client);
@@ -46,9 +46,10 @@ final class Tunnel {
         } else {
             pipeline.addLast("tunnel", new TunnelHandler(other));
         }
-        for (String step : steps) {
-            if (pipeline.get(step) != null) {
-                pipeline.remove(step);
+        // From the back: the last HTTP step leaves first, so what a decoder still holds reaches the tunnel.
+        for (int i = steps.length - 1; i >= 0; i--) {
+            if (pipeline.get(steps[i]) != null) {
+                pipeline.remove(steps[i]);
             }
         }
     }

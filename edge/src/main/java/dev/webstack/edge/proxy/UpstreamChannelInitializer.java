@@ -9,16 +9,17 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of a connection to an upstream server, top to bottom: idle timer (a paused response body, or a
- * pooled connection left unused) → request encoder and strict response decoder → {@link UpstreamHandler}.
+ * The pipeline of a connection to an upstream server, top to bottom: idle timer (a late response head, a paused
+ * response body, or a pooled connection left unused) → request encoder and strict response decoder → {@link UpstreamHandler}.
  */
 @Sharable
 public final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final long idleMillis;
     private final int maxHeaderSize;
 
-    public UpstreamChannelInitializer(Duration idleTimeout, int maxHeaderSize) {
-        this.idleMillis = idleTimeout.toMillis();
+    /** The idle timer's period is the lesser of the two timeouts; the exchange decides which one ran out. */
+    public UpstreamChannelInitializer(Duration responseTimeout, Duration idleTimeout, int maxHeaderSize) {
+        this.idleMillis = Math.min(responseTimeout.toMillis(), idleTimeout.toMillis());
         this.maxHeaderSize = maxHeaderSize;
     }
 

@@ -44,22 +44,31 @@ final class ActiveHealthCheck implements AutoCloseable {
 
     private void checkAll() {
         for (UpstreamServer server : upstream.servers()) {
-            ServerState state = server.state();
-            if (state == ServerState.DRAINING || state == ServerState.REMOVED) {
-                continue;
+            try {
+                check(server);
+            } catch (RuntimeException e) {
+                // One server's check failing to start must not end the checks of all (a cancelled schedule).
+                record(server, false, String.valueOf(e.getMessage()));
             }
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + server.config().address()
-                            + config.path().orElseThrow()))
-                    .timeout(config.timeout())
-                    .header("User-Agent", "webstack-health-check")
-                    .GET()
-                    .build();
-            client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-                boolean pass = error == null && response.statusCode() >= 200 && response.statusCode() < 400;
-                String why = error != null ? String.valueOf(error.getMessage()) : "status " + response.statusCode();
-                record(server, pass, why);
-            });
         }
+    }
+
+    private void check(UpstreamServer server) {
+        ServerState state = server.state();
+        if (state == ServerState.DRAINING || state == ServerState.REMOVED) {
+            return;
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + server.config().address()
+                        + config.path().orElseThrow()))
+                .timeout(config.timeout())
+                .header("User-Agent", "webstack-health-check")
+                .GET()
+                .build();
+        client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            boolean pass = error == null && response.statusCode() >= 200 && response.statusCode() < 400;
+            String why = error != null ? String.valueOf(error.getMessage()) : "status " + response.statusCode();
+            record(server, pass, why);
+        });
     }
 
     private void record(UpstreamServer server, boolean pass, String why) {

@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -20,7 +19,8 @@ import java.util.function.Consumer;
  */
 public final class Upstream implements AutoCloseable {
     private final UpstreamConfig config;
-    private final List<UpstreamServer> servers = new CopyOnWriteArrayList<>();
+    /** An immutable snapshot, replaced whole when the membership changes, so a pick reads one consistent list. */
+    private volatile List<UpstreamServer> servers = List.of();
     private final LoadBalancingPolicy policy;
     private final PassiveHealthCheck passive;
     private final Consumer<String> log;
@@ -36,9 +36,11 @@ public final class Upstream implements AutoCloseable {
             case CLIENT_HASH, COOKIE_HASH -> new HashPolicy();
         };
         this.passive = new PassiveHealthCheck(config.name(), config.health(), log);
+        List<UpstreamServer> initial = new ArrayList<>();
         for (UpstreamServerConfig server : config.servers()) {
-            servers.add(new UpstreamServer(server));
+            initial.add(new UpstreamServer(server));
         }
+        servers = List.copyOf(initial);
     }
 
     public UpstreamConfig config() {
@@ -65,6 +67,19 @@ public final class Upstream implements AutoCloseable {
      */
     public UpstreamServer pick(String key, Collection<UpstreamServer> tried) {
         long now = System.nanoTime();
+        List<UpstreamServer> servers = this.servers;
+        if (servers.size() == 1 && tried.isEmpty()) {
+            // The common one-server pool: no list, no policy.
+            UpstreamServer only = servers.get(0);
+            if (only.isAvailable(now)) {
+                only.begin();
+                if (only.state() == ServerState.HEALTHY) {
+                    return only;
+                }
+                only.end();
+            }
+            return null;
+        }
         List<UpstreamServer> candidates = new ArrayList<>(servers.size());
         for (UpstreamServer server : servers) {
             if (server.isAvailable(now) && !tried.contains(server)) {
@@ -98,7 +113,11 @@ public final class Upstream implements AutoCloseable {
     /** Adds a server; it takes requests at once (the app tier adds an instance once it answers its health URL). */
     public UpstreamServer add(UpstreamServerConfig server) {
         UpstreamServer added = new UpstreamServer(server);
-        servers.add(added);
+        synchronized (this) {
+            List<UpstreamServer> next = new ArrayList<>(servers);
+            next.add(added);
+            servers = List.copyOf(next);
+        }
         log.accept("upstream " + name() + ": server " + added + " added");
         return added;
     }
@@ -115,7 +134,9 @@ public final class Upstream implements AutoCloseable {
                     "upstream " + name() + " has no server " + address));
         }
         UpstreamServer server = found.get();
-        server.state(ServerState.DRAINING);
+        synchronized (server) { // with the health check, which only moves HEALTHY and UNHEALTHY
+            server.state(ServerState.DRAINING);
+        }
         log.accept("upstream " + name() + ": server " + server + " draining (" + server.inFlight() + " in flight)");
         return server.drained().copy().orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -124,15 +145,21 @@ public final class Upstream implements AutoCloseable {
     public boolean remove(String address) {
         Optional<UpstreamServer> found = find(address);
         found.ifPresent(server -> {
-            server.state(ServerState.REMOVED);
-            servers.remove(server);
+            synchronized (server) {
+                server.state(ServerState.REMOVED);
+            }
+            synchronized (this) {
+                List<UpstreamServer> next = new ArrayList<>(servers);
+                next.remove(server);
+                servers = List.copyOf(next);
+            }
             log.accept("upstream " + name() + ": server " + server + " removed");
         });
         return found.isPresent();
     }
 
     public List<UpstreamServer> servers() {
-        return List.copyOf(servers);
+        return servers;
     }
 
     private Optional<UpstreamServer> find(String address) {

@@ -112,4 +112,53 @@ class ProxyBasicsTest {
         assertThat(response.body()).isEqualTo("over h2");
         assertThat(backend.lastHeaders()).contains("x-forwarded-proto: https");
     }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderEvenWhenTheFirstIsSlow() throws Exception {
+        try (RawHttpClient raw = new RawHttpClient(edge.httpPort())) {
+            raw.send("GET /slow?ms=300 HTTP/1.1\r\nHost: app.test\r\n\r\n"
+                    + "GET /headers?second HTTP/1.1\r\nHost: app.test\r\n\r\n");
+            assertThat(raw.read().bodyText()).isEqualTo("a");
+            assertThat(raw.read().bodyText()).startsWith("GET /headers?second\n");
+        }
+    }
+
+    @Test
+    void anUploadSlowerThanTheResponseTimeoutIsNotCutOff() throws Exception {
+        try (TestEdge strict = new TestEdge(dir.resolve("strict"))
+                .upstream(UpstreamConfig.of("app", List.of(backend.serverConfig()))
+                        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(60)))
+                .proxy("app", "app.test")
+                .defaultHost("app.test")
+                .start()) {
+            java.io.InputStream slow = new java.io.InputStream() {
+                private int sent;
+
+                @Override
+                public int read() {
+                    return -1;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    if (sent == 8) {
+                        return -1;
+                    }
+                    try {
+                        Thread.sleep(100); // eight pieces over about 800 ms, more than the 300 ms response timeout
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    sent++;
+                    b[off] = 'x';
+                    return 1;
+                }
+            };
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(strict.httpUri("/count"))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> slow)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("8");
+        }
+    }
 }

@@ -230,6 +230,11 @@ class ProxyFailureTest {
                                 + "6\r\nSECRET\r\n0\r\n\r\n"),
                 Arguments.of("two different Content-Lengths",
                         "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nContent-Length: 7\r\n\r\nSECRET!"),
+                Arguments.of("HTTP/1.0 with Content-Length beside chunked",
+                        "HTTP/1.0 200 OK\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                + "6\r\nSECRET\r\n0\r\n\r\n"),
+                Arguments.of("a transfer coding other than chunked",
+                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n6\r\nSECRET\r\n0\r\n\r\n"),
                 Arguments.of("a head over the header-size limit",
                         "HTTP/1.1 200 OK\r\nX-Big: " + "b".repeat(20_000) + "\r\nContent-Length: 6\r\n\r\nSECRET"));
     }
@@ -248,6 +253,21 @@ class ProxyFailureTest {
         assertThat(response.body()).doesNotContain("SECRET", "HELLO");
         assertThat(response.headers().map()).doesNotContainKey("x-big");
         assertThat(bad.count("GET /name HTTP/1.1")).isEqualTo(1);
+    }
+
+    @Test
+    void aBodyFramedByTheEndOfTheUpstreamConnectionIsChunkedForTheClientWhoseConnectionLivesOn() throws Exception {
+        RawBackend close = closeLater(new RawBackend(c -> {
+            c.readHead();
+            c.write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end");
+        }));
+        edge(pool(close.serverConfig()));
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> response = get("/x");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("until the end");
+            assertThat(response.headers().firstValue("transfer-encoding")).hasValue("chunked");
+        }
     }
 
     // ------------------------------------------------------------ bodies cut off upstream

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code /echo}: the request body back, streamed (chunked);
  *   <li>{@code /bytes?n=N}: N bytes of 'x', streamed with a length;
  *   <li>{@code /slow?ms=N}: the name after N ms;
- *   <li>{@code /health}: 200, or the status set with {@link #health(int)}.
+ *   <li>{@code /health}: 200, or the status set with {@link #health(int)};
+ *   <li>{@code /count}: reads the whole request body, then answers its length.
  * </ul>
  */
 public final class TestBackend implements AutoCloseable {
@@ -119,6 +120,13 @@ public final class TestBackend implements AutoCloseable {
                     send(exchange, 200, name);
                 }
                 case "/health" -> send(exchange, health.get(), "health " + health.get());
+                case "/count" -> {
+                    long n;
+                    try (InputStream in = exchange.getRequestBody()) {
+                        n = in.transferTo(OutputStream.nullOutputStream());
+                    }
+                    send(exchange, 200, Long.toString(n));
+                }
                 default -> send(exchange, 200, name);
             }
         } finally {

@@ -56,6 +56,7 @@ class WebSocketProxyTest {
                         }
                     })
                     .get(10, TimeUnit.SECONDS);
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("hello");
             for (int i = 0; i < 5; i++) {
                 socket.sendText("message " + i, true).get(10, TimeUnit.SECONDS);
                 assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo: message " + i);
@@ -108,8 +109,13 @@ class WebSocketProxyTest {
                         .findFirst().orElseThrow().substring("sec-websocket-key:".length()).trim();
                 String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
                         .digest((original + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
-                out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                // The 101 and a greeting in one write: the proxy must pass on what follows the 101 at once.
+                byte[] head101 = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] greeting = {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o'};
+                byte[] both = java.util.Arrays.copyOf(head101, head101.length + greeting.length);
+                System.arraycopy(greeting, 0, both, head101.length, greeting.length);
+                out.write(both);
                 out.flush();
                 assertThat(key).isNotEmpty();
                 java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
