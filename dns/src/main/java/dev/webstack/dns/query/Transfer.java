@@ -32,7 +32,7 @@ final class Transfer {
                 }
                 for (Record record : rrset.rrs(false)) {
                     int length = record.toWire(Section.ANSWER).length;
-                    if (size + length > MESSAGE_BUDGET) {
+                    if (size > 0 && size + length > MESSAGE_BUDGET) {
                         out.accept(message.toWire());
                         message = Responder.reply(query, question, 0, true);
                         size = 0;
