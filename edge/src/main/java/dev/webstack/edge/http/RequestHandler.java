@@ -41,10 +41,17 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private final ChannelFutureListener responseDone = f -> {
         inFlight--;
+        boolean wasCurrent = current != null && current.done() == f;
+        if (wasCurrent) {
+            current = null;
+        }
         if (!f.isSuccess()) {
             // A response that failed (a proxied body cut off by its upstream) leaves the connection unusable.
             ctx.close();
             return;
+        }
+        if (wasCurrent && !queued.isEmpty()) {
+            replayQueued();
         }
         if (inFlight == 0 && draining() && !closing) { // when closing, the last response closes after it
             ctx.close();
@@ -143,12 +150,6 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             current = exchange;
             currentStreams = route.readsBody();
             bodyToCurrent = currentStreams;
-            done.addListener(f -> {
-                if (current == exchange) {
-                    current = null;
-                    replayQueued();
-                }
-            });
         }
         send(ctx, done, keepAlive);
         if (!ctx.channel().isWritable() && !(ctx.channel() instanceof Http2StreamChannel)) {

@@ -2,10 +2,12 @@ package dev.webstack.edge.proxy;
 
 import dev.webstack.edge.http.HttpDates;
 import dev.webstack.edge.http.Responses;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -13,8 +15,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The header rewriting of a proxy (RFC 9110 section 7.6): hop-by-hop headers, and those the Connection header
@@ -26,6 +30,9 @@ final class ForwardedHeaders {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
+    private static final HttpHeadersFactory UNCHECKED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     /** RFC 9110 section 7.6.1, plus the old Keep-Alive and Proxy-Connection. */
     private static final List<AsciiString> HOP_BY_HOP = List.of(
             HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
@@ -35,42 +42,77 @@ final class ForwardedHeaders {
     private ForwardedHeaders() {}
 
     /**
-     * The request as it goes upstream: HTTP/1.1, the same method, target and end-to-end headers (the client's
-     * request object's headers, rewritten), the body framed as the client framed it (chunked when the client gave no length, as an HTTP/2 client may not).
+     * The request as it goes upstream: HTTP/1.1, the same method, target and end-to-end headers, the body framed
+     * as the client framed it (chunked when the client gave no length, as an HTTP/2 client may not). The headers
+     * are copied into a header set that does not validate again what the request decoder already did.
      */
     static HttpRequest upstreamRequest(HttpRequest request, InetAddress client, boolean secure, boolean hasBody) {
-        // The client's request is the proxy's to change: its headers are rewritten in place, not copied.
-        HttpHeaders headers = request.headers();
-        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-        String upgrade = isWebSocketUpgrade(request) ? request.headers().get(HttpHeaderNames.UPGRADE) : null;
-        removeHopByHop(headers);
-        headers.remove("x-http2-stream-id");
-        headers.remove("x-http2-scheme");
-        if (upgrade != null) {
+        HttpHeaders in = request.headers();
+        List<String> named = connectionTokens(in);
+        HttpHeaders headers = UNCHECKED.newHeaders();
+        String priorFor = null;
+        String priorForwarded = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            CharSequence name = header.getKey();
+            if (isHopByHop(name) || (!named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT)))
+                    || AsciiString.contentEqualsIgnoreCase(name, "x-http2-stream-id")
+                    || AsciiString.contentEqualsIgnoreCase(name, "x-http2-scheme")) {
+                continue;
+            }
+            if (AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_FOR)) {
+                priorFor = priorFor == null ? header.getValue().toString() : priorFor + ", " + header.getValue();
+                continue;
+            }
+            if (AsciiString.contentEqualsIgnoreCase(name, FORWARDED)) {
+                priorForwarded = priorForwarded == null ? header.getValue().toString()
+                        : priorForwarded + ", " + header.getValue();
+                continue;
+            }
+            if (AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_PROTO)
+                    || AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_HOST)) {
+                continue; // set below, from what the edge saw
+            }
+            headers.add(name, header.getValue());
+        }
+        if (isWebSocketUpgrade(request)) {
             // The one upgrade passed on: WebSocket (RFC 6455), tunnelled once the server agrees (101).
-            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+            headers.set(HttpHeaderNames.UPGRADE, in.get(HttpHeaderNames.UPGRADE));
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
-        String host = request.headers().get(HttpHeaderNames.HOST);
+        String host = in.get(HttpHeaderNames.HOST);
         String ip = client == null ? "unknown" : client.getHostAddress();
-        String prior = headers.get(X_FORWARDED_FOR);
-        headers.set(X_FORWARDED_FOR, prior == null || prior.isBlank() ? ip : prior + ", " + ip);
-        headers.set(X_FORWARDED_PROTO, secure ? "https" : "http");
+        AsciiString proto = secure ? HTTPS : HTTP;
+        headers.add(X_FORWARDED_FOR, priorFor == null || priorFor.isBlank() ? ip : priorFor + ", " + ip);
+        headers.add(X_FORWARDED_PROTO, proto);
         if (host != null) {
-            headers.set(X_FORWARDED_HOST, host);
+            headers.add(X_FORWARDED_HOST, host);
         }
-        StringBuilder forwarded = new StringBuilder("for=");
-        forwarded.append(ip.indexOf(':') >= 0 ? "\"[" + ip + "]\"" : ip).append(";proto=").append(secure ? "https" : "http");
+        StringBuilder forwarded = new StringBuilder(64).append("for=");
+        if (ip.indexOf(':') >= 0) {
+            forwarded.append("\"[").append(ip).append("]\"");
+        } else {
+            forwarded.append(ip);
+        }
+        forwarded.append(";proto=").append(proto);
         if (host != null && host.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
             forwarded.append(";host=\"").append(host).append('"');
         }
-        String priorForwarded = headers.get(FORWARDED);
-        headers.set(FORWARDED, priorForwarded == null ? forwarded : priorForwarded + ", " + forwarded);
-        if (hasBody && (chunked || !headers.contains(HttpHeaderNames.CONTENT_LENGTH))) {
+        headers.add(FORWARDED, priorForwarded == null ? forwarded.toString() : priorForwarded + ", " + forwarded);
+        if (hasBody && (HttpUtil.isTransferEncodingChunked(request) || !headers.contains(HttpHeaderNames.CONTENT_LENGTH))) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
+    }
+
+    private static boolean isHopByHop(CharSequence name) {
+        for (AsciiString hop : HOP_BY_HOP) {
+            if (hop.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An HTTP/1.1 GET asking to switch to WebSocket: {@code Connection: upgrade} and {@code Upgrade: websocket}. */
@@ -129,8 +171,23 @@ final class ForwardedHeaders {
     }
 
     private static void removeHopByHop(HttpHeaders headers) {
+        List<String> named = connectionTokens(headers);
+        for (AsciiString name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
+        for (String name : named) {
+            headers.remove(name);
+        }
+    }
+
+    /** The header names the Connection header lists, lower-cased; never Host, Content-Length or Transfer-Encoding. */
+    private static List<String> connectionTokens(HttpHeaders headers) {
+        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
+        if (values.isEmpty()) {
+            return List.of();
+        }
         List<String> named = new ArrayList<>();
-        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+        for (String value : values) {
             for (String token : value.split(",")) {
                 String name = token.trim().toLowerCase(Locale.ROOT);
                 // A Connection token may not take away what frames or routes the message.
@@ -140,11 +197,6 @@ final class ForwardedHeaders {
                 }
             }
         }
-        for (AsciiString name : HOP_BY_HOP) {
-            headers.remove(name);
-        }
-        for (String name : named) {
-            headers.remove(name);
-        }
+        return named;
     }
 }

@@ -390,7 +390,7 @@ final class ProxyExchange implements Route.Exchange {
             return;
         }
         finished = true;
-        ChannelFuture last = client.writeAndFlush(content);
+        client.writeAndFlush(content, done); // the response's last write completes the exchange
         releaseServer(true, null);
         releasePending();
         resumeClientIfPausedForGood();
@@ -408,13 +408,6 @@ final class ProxyExchange implements Route.Exchange {
         } else {
             channel.close();
         }
-        last.addListener(f -> {
-            if (f.isSuccess()) {
-                done.trySuccess();
-            } else {
-                done.tryFailure(f.cause());
-            }
-        });
     }
 
     void upstreamReadComplete() {
@@ -509,17 +502,10 @@ final class ProxyExchange implements Route.Exchange {
                 + status.code() + ": " + why);
         boolean closeAfter = !keepAlive || !bodyComplete;
         ChannelFuture written = client.writeAndFlush(Responses.error(request.protocolVersion(), status, !closeAfter,
-                head));
+                head), done);
         if (closeAfter && keepAlive) {
             written.addListener(f -> client.close());
         }
-        written.addListener(f -> {
-            if (f.isSuccess()) {
-                done.trySuccess();
-            } else {
-                done.tryFailure(f.cause());
-            }
-        });
         resumeClientIfPausedForGood();
     }
 
