@@ -362,7 +362,7 @@ final class ProxyExchange implements Route.Exchange {
         // The 101 is encoded as it is written, so the HTTP steps can leave at once, and the server's first bytes
         // (a greeting sent with the 101) flow into the tunnel rather than into a decoder that no longer applies.
         ChannelFuture written = client.writeAndFlush(switching);
-        Tunnel.open(client.channel(), channel);
+        Tunnel.open(client.channel(), channel, config.idleTimeout());
         written.addListener(f -> {
             if (f.isSuccess()) {
                 done.trySuccess();

@@ -6,7 +6,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * After a 101 Switching Protocols (a WebSocket upgrade), the client's connection and the upstream's become one
@@ -25,10 +29,20 @@ final class Tunnel {
 
     private Tunnel() {}
 
-    /** Joins the two connections; call on their (shared) event loop right after the 101 is written. */
-    static void open(Channel client, Channel upstream) {
+    /**
+     * Joins the two connections; call on their (shared) event loop right after the 101 is written. A tunnel in
+     * which neither side sends anything for {@code idle} is closed (nginx's proxy_read_timeout does the same).
+     */
+    static void open(Channel client, Channel upstream, Duration idle) {
         install(client.pipeline(), CLIENT_STEPS, upstream);
         install(upstream.pipeline(), UPSTREAM_STEPS, client);
+        client.pipeline().addBefore("tunnel", "tunnel-idle",
+                new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS) {
+                    @Override
+                    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
+                        ctx.close();
+                    }
+                });
         client.config().setAutoRead(true);
         upstream.config().setAutoRead(true);
     }

@@ -71,8 +71,7 @@ public final class Upstream implements AutoCloseable {
         if (servers.size() == 1 && tried.isEmpty()) {
             // The common one-server pool: no list, no policy.
             UpstreamServer only = servers.get(0);
-            if (only.isAvailable(now)) {
-                only.begin();
+            if (only.isAvailable(now) && only.tryBegin()) {
                 if (only.state() == ServerState.HEALTHY) {
                     return only;
                 }
@@ -90,7 +89,9 @@ public final class Upstream implements AutoCloseable {
             return null;
         }
         UpstreamServer server = policy.pick(candidates, key);
-        server.begin();
+        if (!server.tryBegin()) {
+            return pick(key, tried); // filled up by another event loop meanwhile: pick again
+        }
         if (server.state() != ServerState.HEALTHY) {
             // Drained or taken out between the check and the count: a drain that saw no request in flight
             // must not get one now. Pick again.

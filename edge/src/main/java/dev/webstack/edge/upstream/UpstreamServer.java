@@ -70,6 +70,27 @@ public final class UpstreamServer {
         inFlight.incrementAndGet();
     }
 
+    /**
+     * Counts a request here unless the server is full: the check and the count are one step, so event loops
+     * picking at once cannot take it past its max-connections.
+     */
+    boolean tryBegin() {
+        int max = config.maxConnections();
+        if (max == 0) {
+            inFlight.incrementAndGet();
+            return true;
+        }
+        while (true) {
+            int now = inFlight.get();
+            if (now >= max) {
+                return false;
+            }
+            if (inFlight.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
     /** A request here is over; the last one out of a draining server completes its drain. */
     void end() {
         if (inFlight.decrementAndGet() == 0 && (state == ServerState.DRAINING || state == ServerState.REMOVED)) {

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
@@ -69,6 +70,25 @@ class WebSocketProxyTest {
             assertThat(echoed.equals("echo: " + big)).isTrue();
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
             assertThat(echo.upgradeRequest()).contains("upgrade: websocket", "x-forwarded-for: 127.0.0.1");
+        }
+    }
+
+    @Test
+    void aTunnelInWhichNothingHappensIsClosedAfterTheIdleTimeout() throws Exception {
+        try (EchoServer echo = new EchoServer();
+                TestEdge edge = new TestEdge(dir)
+                        .upstream(UpstreamConfig.of("ws", List.of(UpstreamServerConfig.of("127.0.0.1", echo.port())))
+                                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(300)))
+                        .proxy("ws", "ws.test")
+                        .defaultHost("ws.test")
+                        .start();
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), edge.httpPort())) {
+            client.setSoTimeout(10_000); // the bound of this test, far above the 300 ms idle timeout
+            client.getOutputStream().write(("GET /chat HTTP/1.1\r\nHost: ws.test\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] all = client.getInputStream().readAllBytes(); // returns at the close, or throws at the bound
+            assertThat(new String(all, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 101").contains("hello");
         }
     }
 
