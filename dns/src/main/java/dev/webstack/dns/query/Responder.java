@@ -242,17 +242,7 @@ public final class Responder {
 
     /** The question's name is written out label by label: no compression pointer, no extended label type. */
     private static boolean plainQuestionName(byte[] query) {
-        for (int i = Header.LENGTH; i < query.length; ) {
-            int length = query[i] & 0xff;
-            if (length == 0) {
-                return true;
-            }
-            if ((length & 0xc0) != 0) {
-                return false;
-            }
-            i += length + 1;
-        }
-        return true;
+        return QuestionName.end(query) != QuestionName.NOT_PLAIN;
     }
 
     /** The server's OPT record: its UDP size, the client's DO bit (RFC 3225), and an extended error if any. */

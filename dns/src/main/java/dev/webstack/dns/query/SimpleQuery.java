@@ -9,7 +9,7 @@ import java.util.Arrays;
  * other message, well formed or not, takes the general path through dnsjava's parser.
  */
 final class SimpleQuery {
-    private static final int HEADER = 12;
+    private static final int HEADER = QuestionName.HEADER;
     private static final int TYPE_OPT = 41;
     private static final int CLASS_IN = 1;
 
@@ -35,21 +35,10 @@ final class SimpleQuery {
         if (additional > 1) {
             return null;
         }
-        int i = HEADER;
-        while (true) {
-            if (i >= length) {
-                return null;
-            }
-            int label = q[i] & 0xff;
-            if (label == 0) {
-                break;
-            }
-            if (label > 63) {
-                return null; // a compression pointer or an extended label type
-            }
-            i += label + 1;
+        int nameEnd = QuestionName.end(q);
+        if (nameEnd < 0) {
+            return null;
         }
-        int nameEnd = i + 1;
         if (nameEnd - HEADER > 255 || nameEnd + 4 > length) {
             return null;
         }

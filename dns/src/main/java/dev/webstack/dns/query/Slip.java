@@ -6,18 +6,12 @@ package dev.webstack.dns.query;
  * for a real client to ask again over TCP.
  */
 final class Slip {
-    private static final int HEADER = 12;
-
     private Slip() {
     }
 
     /** @param udpSize the server's UDP size for the OPT record; -1 for none */
     static byte[] truncate(byte[] answer, int udpSize) {
-        int i = HEADER;
-        while (answer[i] != 0) {
-            i += (answer[i] & 0xff) + 1;
-        }
-        int questionEnd = i + 1 + 4;
+        int questionEnd = QuestionName.end(answer) + 4; // our own answer: its name is always whole and plain
         boolean opt = udpSize > 0;
         byte[] slip = new byte[questionEnd + (opt ? 11 : 0)];
         System.arraycopy(answer, 0, slip, 0, questionEnd);

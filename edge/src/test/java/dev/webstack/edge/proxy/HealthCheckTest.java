@@ -66,7 +66,7 @@ class HealthCheckTest {
                 .withHealth(ACTIVE));
         UpstreamServer serverB = server(upstream, b);
 
-        await("b is marked unhealthy", () -> serverB.state() == ServerState.UNHEALTHY);
+        Await.until("b is marked unhealthy", () -> serverB.state() == ServerState.UNHEALTHY);
         int bBefore = b.requests();
         Map<String, Integer> whileDown = sendNames(10);
         assertThat(serverB.state()).isEqualTo(ServerState.UNHEALTHY);
@@ -76,11 +76,11 @@ class HealthCheckTest {
         assertThat(server(upstream, a).state()).as("a, answering 200").isEqualTo(ServerState.HEALTHY);
 
         b.health(200);
-        await("b is marked healthy again", () -> serverB.state() == ServerState.HEALTHY);
+        Await.until("b is marked healthy again", () -> serverB.state() == ServerState.HEALTHY);
         Map<String, Integer> backUp = sendNames(10);
 
         assertThat(backUp).containsOnly(Map.entry("a", 5), Map.entry("b", 5));
-        await("the error log tells b went down and came back", () -> {
+        Await.until("the error log tells b went down and came back", () -> {
             String log = errorLog();
             return log.contains(b.address() + " is DOWN") && log.contains(b.address() + " is UP");
         });
@@ -96,7 +96,7 @@ class HealthCheckTest {
         assertThat(sendNames(4)).containsOnly(Map.entry("a", 2), Map.entry("b", 2));
 
         b.close();
-        await("b, stopped, is marked unhealthy", () -> serverB.state() == ServerState.UNHEALTHY);
+        Await.until("b, stopped, is marked unhealthy", () -> serverB.state() == ServerState.UNHEALTHY);
 
         // Passive checks and retries are off: only the active checks keep requests away from b (else 502).
         assertThat(sendNames(10)).containsOnly(Map.entry("a", 10));
@@ -131,7 +131,7 @@ class HealthCheckTest {
             }
         }
         assertThat(statuses).as("statuses after the ejection").containsOnly(Map.entry(200, 20));
-        await("the error log tells b was ejected", () -> errorLog().contains(b.address() + " ejected"));
+        Await.until("the error log tells b was ejected", () -> errorLog().contains(b.address() + " ejected"));
     }
 
     @Test
@@ -144,7 +144,7 @@ class HealthCheckTest {
 
         // sendNames fails on any status but 200.
         assertThat(sendNames(20)).containsOnly(Map.entry("a", 20));
-        await("the error log tells b was ejected", () -> errorLog().contains(b.address() + " ejected"));
+        Await.until("the error log tells b was ejected", () -> errorLog().contains(b.address() + " ejected"));
     }
 
     private Upstream start(UpstreamConfig upstream) throws Exception {
@@ -180,16 +180,5 @@ class HealthCheckTest {
             answered.merge(response.body(), 1, Integer::sum);
         }
         return answered;
-    }
-
-    /** Waits, up to 10 s, for {@code condition}; fails naming {@code what} if it never holds. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -76,7 +76,7 @@ class ProxyBalancingTest {
         start(UpstreamConfig.of("app", configs(1, 1, 1)).withBalance(Balance.LEAST_CONNECTIONS, Optional.empty()));
 
         CompletableFuture<HttpResponse<String>> slow = sendAsync("/slow?ms=2000", null);
-        await("the slow request reaches a backend", () -> totalInFlight() == 1 && totalRequests() == 1);
+        Await.until("the slow request reaches a backend", () -> totalInFlight() == 1 && totalRequests() == 1);
         TestBackend busy = backends.stream().filter(b -> b.inFlight() == 1).findFirst().orElseThrow();
 
         Map<String, Integer> answered = sendNames(20, null);
@@ -137,7 +137,7 @@ class ProxyBalancingTest {
             slow.add(sendAsync("/slow?ms=2000", null));
             int sent = slow.size();
             // A backend counts a request in flight before it counts it as seen: wait for both.
-            await("slow request " + sent + " reaches a backend",
+            Await.until("slow request " + sent + " reaches a backend",
                     () -> totalInFlight() == sent && totalRequests() == sent);
         }
         assertThat(limited.inFlight()).isEqualTo(1);
@@ -203,16 +203,5 @@ class ProxyBalancingTest {
 
     private int totalInFlight() {
         return backends.stream().mapToInt(TestBackend::inFlight).sum();
-    }
-
-    /** Waits, up to 10 s, for {@code condition}; fails naming {@code what} if it never holds. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

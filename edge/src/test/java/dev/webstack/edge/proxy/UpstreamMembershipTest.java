@@ -187,18 +187,7 @@ class UpstreamMembershipTest {
     /** Waits until a slow request is in flight, the {@code total}th request the backends have seen. */
     private void awaitSlowRequest(int total) throws InterruptedException {
         // A backend counts a request in flight before it counts it as seen: wait for both.
-        await("the slow request reaches a backend",
+        Await.until("the slow request reaches a backend",
                 () -> a.inFlight() + b.inFlight() == 1 && a.requests() + b.requests() == total);
-    }
-
-    /** Waits, up to 10 s, for {@code condition}; fails naming {@code what} if it never holds. */
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }
