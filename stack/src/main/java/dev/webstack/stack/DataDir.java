@@ -20,9 +20,12 @@ import java.util.Optional;
  */
 final class DataDir implements AutoCloseable {
     private static final String STATUS = "run/reload.status";
+    private static final String PID_FILE = "run/webstack.pid";
+    private static final String COMMAND_FILE = "run/command.pid";
     private final Path root;
     private FileChannel lockChannel;
     private FileLock lock;
+    private Path holderPath;
 
     DataDir(Path root) {
         this.root = root;
@@ -35,12 +38,25 @@ final class DataDir implements AutoCloseable {
         }
     }
 
+    /** Takes the folder for {@code webstack up}: its pid goes in {@code run/webstack.pid}, for reload to signal. */
     void lock() throws IOException, InUseException {
+        lock(PID_FILE, Long.toString(ProcessHandle.current().pid()));
+        Files.deleteIfExists(root.resolve(STATUS));
+    }
+
+    /**
+     * Takes the folder for a command that needs it whole for a while (a {@code db} command with the stack down). Its
+     * pid goes in {@code run/command.pid}, not in {@code webstack.pid}: a reload never signals it.
+     */
+    void lockForCommand(String what) throws IOException, InUseException {
+        lock(COMMAND_FILE, ProcessHandle.current().pid() + " " + what);
+    }
+
+    private void lock(String holderFile, String holder) throws IOException, InUseException {
         for (String sub : new String[] {"logs", "run", "tls"}) {
             Files.createDirectories(root.resolve(sub));
         }
         Path lockFile = root.resolve("run/webstack.lock");
-        Path pidFile = root.resolve("run/webstack.pid");
         lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             lock = lockChannel.tryLock();
@@ -49,12 +65,22 @@ final class DataDir implements AutoCloseable {
         }
         if (lock == null) {
             lockChannel.close();
-            String pid = Files.exists(pidFile) ? Files.readString(pidFile).trim() : "unknown";
-            throw new InUseException("webstack is already running on the data folder " + root + " (pid " + pid
-                    + ", lock " + lockFile + "); stop it first, or give this one another data-dir");
+            Path upPid = root.resolve(PID_FILE);
+            Path command = root.resolve(COMMAND_FILE);
+            if (Files.exists(upPid)) {
+                throw new InUseException("webstack is already running on the data folder " + root + " (pid "
+                        + Files.readString(upPid).trim() + ", lock " + lockFile
+                        + "); stop it first, or give this one another data-dir");
+            }
+            String who = Files.exists(command) ? Files.readString(command).trim() : "unknown";
+            throw new InUseException("the data folder " + root + " is busy with another webstack command (pid "
+                    + who.replaceFirst(" ", ": ") + "); try again when it has finished");
         }
-        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-        Files.deleteIfExists(root.resolve(STATUS));
+        // A holder file left by a run that died (the OS freed its lock) must not name it as running.
+        Files.deleteIfExists(root.resolve(PID_FILE));
+        Files.deleteIfExists(root.resolve(COMMAND_FILE));
+        holderPath = root.resolve(holderFile);
+        Files.writeString(holderPath, holder + "\n", StandardCharsets.UTF_8);
     }
 
     Path root() {
@@ -67,7 +93,7 @@ final class DataDir implements AutoCloseable {
      */
     static Optional<Long> runningPid(Path root) throws IOException {
         Path lockFile = root.resolve("run/webstack.lock");
-        Path pidFile = root.resolve("run/webstack.pid");
+        Path pidFile = root.resolve(PID_FILE);
         if (!Files.exists(lockFile) || !Files.exists(pidFile)) {
             return Optional.empty();
         }
@@ -113,7 +139,7 @@ final class DataDir implements AutoCloseable {
     public void close() {
         try {
             if (lock != null) {
-                Files.deleteIfExists(root.resolve("run/webstack.pid"));
+                Files.deleteIfExists(holderPath);
                 lock.release();
             }
             if (lockChannel != null) {

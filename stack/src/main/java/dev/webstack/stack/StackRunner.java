@@ -47,9 +47,17 @@ public final class StackRunner {
             }
             // Until every tier is up, a SIGHUP (a closed terminal's, say) is ignored rather than fatal.
             Signal.handle(new Signal("HUP"), s -> { });
+            DbTier db = config.db().enabled() ? new DbTier(config) : null;
             EdgeTier edge = new EdgeTier(config);
-            DnsTier dns = new DnsTier(config);
-            List<Tier> tiers = config.dns().enabled() ? List.of(edge, dns) : List.of(edge);
+            DnsTier dns = config.dns().enabled() ? new DnsTier(config) : null;
+            List<Tier> tiers = new ArrayList<>();
+            if (db != null) {
+                tiers.add(db);
+            }
+            tiers.add(edge);
+            if (dns != null) {
+                tiers.add(dns);
+            }
             for (Tier tier : tiers) {
                 try {
                     tier.check();
@@ -73,10 +81,13 @@ public final class StackRunner {
                     return 1;
                 }
                 started.push(tier);
+                if (tier == db) {
+                    db.notices().forEach(n -> out.printf("%-5s note    %s%n", "db", n));
+                }
                 out.printf("%-5s ready   %s%n", tier.name(), tier.ready());
                 out.flush();
             }
-            printUrls(edge, config.dns().enabled() ? dns : null);
+            printUrls(db, edge, dns);
             Reloader reloader = new Reloader(config, tiers, data.root(), out, err);
             Signal.handle(new Signal("HUP"), s -> reloader.request());
             stop.await();
@@ -108,7 +119,7 @@ public final class StackRunner {
         }
     }
 
-    private void printUrls(EdgeTier edge, DnsTier dns) {
+    private void printUrls(DbTier db, EdgeTier edge, DnsTier dns) {
         out.println();
         out.println("webstack is up; data folder " + config.dataDir());
         InetSocketAddress http = edge.server().httpAddress();
@@ -129,6 +140,9 @@ public final class StackRunner {
             String name = config.dns().zone().map(z -> "www." + z.domain())
                     .orElse(config.dns().zoneFiles().isEmpty() ? "." : config.dns().zoneFiles().get(0).origin());
             out.printf("  dig @%s -p %d %s%n", ip(at), at.getPort(), name);
+        }
+        if (db != null) {
+            out.println("  ./webstack db shell" + config.source().map(s -> " -c " + s).orElse(""));
         }
         out.println("Ctrl-C or SIGTERM stops it; ./webstack reload (or SIGHUP) re-reads the config's zones.");
         out.flush();

@@ -46,17 +46,29 @@ final class WebstackProcess implements AutoCloseable {
     }
 
     static WebstackProcess start(Path workDir, String... args) throws IOException {
+        return start(workDir, null, args);
+    }
+
+    static WebstackProcess start(Path workDir, Path input, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(REPO.resolve("webstack").toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        if (input != null) {
+            pb.redirectInput(input.toFile());
+        }
         pb.environment().put("WEBSTACK_SKIP_BUILD", "1");
         return new WebstackProcess(pb.start());
     }
 
     /** Runs a command to its end (bounded) and returns its exit code; output via {@link #output()}. */
     static WebstackProcess run(Path workDir, String... args) throws IOException, InterruptedException {
-        WebstackProcess p = start(workDir, args);
+        return run(workDir, null, args);
+    }
+
+    /** As {@link #run(Path, String...)}, with standard input read from {@code input}. */
+    static WebstackProcess run(Path workDir, Path input, String... args) throws IOException, InterruptedException {
+        WebstackProcess p = start(workDir, input, args);
         if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
             p.process.destroyForcibly();
             throw new AssertionError("webstack " + String.join(" ", args) + " did not end within 60 s");

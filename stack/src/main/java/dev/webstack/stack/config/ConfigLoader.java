@@ -1,5 +1,6 @@
 package dev.webstack.stack.config;
 
+import dev.webstack.db.config.DbConfig;
 import dev.webstack.dns.config.DnsConfig;
 import dev.webstack.edge.config.EdgeConfig;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class ConfigLoader {
     /** The data folder's name, beside the config file (or in the current directory without one). */
     public static final String DEFAULT_DATA_DIR = "webstack-data";
 
-    static final List<String> KEYS = List.of("data-dir", "edge", "dns");
+    static final List<String> KEYS = List.of("data-dir", "db", "edge", "dns");
 
     private ConfigLoader() {}
 
@@ -62,7 +63,8 @@ public final class ConfigLoader {
         Path siteRoot = bundledSiteRoot.toAbsolutePath().normalize();
         if (file.isEmpty()) {
             Path dataDir = Path.of(DEFAULT_DATA_DIR).toAbsolutePath().normalize();
-            return new StackConfig(Optional.empty(), dataDir, EdgeConfig.defaults(siteRoot), DnsConfig.defaults());
+            return new StackConfig(Optional.empty(), dataDir, DbConfig.defaults(), EdgeConfig.defaults(siteRoot),
+                    DnsConfig.defaults());
         }
         Path source = file.get().toAbsolutePath().normalize();
         Problems problems = new Problems(file.get().toString());
@@ -122,14 +124,15 @@ public final class ConfigLoader {
     private static StackConfig bind(Node root, Path source, Path siteRoot, Problems problems) {
         Path baseDir = source.getParent();
         if (root != null && !(root instanceof MappingNode) && !YamlSection.isNull(root)) {
-            problems.add(root, "", "expected a mapping at the top level (data-dir:, edge:, dns:), got "
+            problems.add(root, "", "expected a mapping at the top level (data-dir:, db:, edge:, dns:), got "
                     + YamlSection.describe(root));
             return null;
         }
         YamlSection top = YamlSection.of(root, "", KEYS, problems);
         Path dataDir = top.pathValue("data-dir", baseDir, "a folder path").orElse(baseDir.resolve(DEFAULT_DATA_DIR));
+        DbConfig db = new DbBinder(baseDir).bind(top.section("db", DbBinder.KEYS));
         EdgeConfig edge = new EdgeBinder(problems, baseDir, siteRoot).bind(top.section("edge", EdgeBinder.KEYS));
         DnsConfig dns = new DnsBinder(problems, baseDir).bind(top.section("dns", DnsBinder.KEYS));
-        return new StackConfig(Optional.of(source), dataDir, edge, dns);
+        return new StackConfig(Optional.of(source), dataDir, db, edge, dns);
     }
 }

@@ -1,5 +1,6 @@
 package dev.webstack.stack.config;
 
+import dev.webstack.db.config.DbConfig;
 import dev.webstack.dns.config.AddressRange;
 import dev.webstack.dns.config.DnsConfig;
 import dev.webstack.dns.config.GeneratedZoneConfig;
@@ -42,9 +43,27 @@ final class EffectiveConfigWriter {
     static String write(StackConfig config) {
         EffectiveConfigWriter w = new EffectiveConfigWriter();
         w.line(0, "data-dir", path(config.dataDir()));
+        w.db(config.db());
         w.edge(config.edge());
         w.dns(config.dns());
         return w.out.toString();
+    }
+
+    /** Only the keys of the configured mode: the loader refuses the other mode's. */
+    private void db(DbConfig db) {
+        section(0, "db");
+        line(1, "enabled", Boolean.toString(db.enabled()));
+        line(1, "mode", db.mode().name().toLowerCase(java.util.Locale.ROOT));
+        if (db.mode() == DbConfig.Mode.EMBEDDED) {
+            line(1, "port", Integer.toString(db.port()));
+            line(1, "database", scalar(db.database()));
+            line(1, "user", scalar(db.user()));
+        } else {
+            line(1, "user", scalar(db.user()));
+            line(1, "url", db.url().map(EffectiveConfigWriter::scalar).orElse("null"));
+            line(1, "password-file", db.passwordFile().map(EffectiveConfigWriter::path).orElse("null"));
+            line(1, "password-env", scalar(db.passwordEnv()));
+        }
     }
 
     private void dns(DnsConfig dns) {

@@ -31,7 +31,7 @@ class ConfigCheckCommandTest {
         Result result = run("config", "check", file.toString());
 
         assertThat(result.code).isEqualTo(WebstackCommand.EXIT_OK);
-        assertThat(result.out).startsWith("data-dir: " + dir.resolve("webstack-data") + "\nedge:\n")
+        assertThat(result.out).startsWith("data-dir: " + dir.resolve("webstack-data") + "\ndb:\n  enabled: true\n  mode: embedded\n")
                 .contains("    port: 9080\n", "      root: " + dir.resolve("site") + "\n");
         assertThat(result.err).isEqualTo(file + ": ok\n");
     }
