@@ -1,0 +1,122 @@
+package dev.webstack.site.sessions;
+
+import dev.webstack.site.data.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Optional;
+
+/**
+ * Sessions kept in the database, so that any instance of the site serves any visitor.
+ *
+ * <p>Lifetimes: a visitor session (created when an anonymous visitor fetches a form, to hold its CSRF token)
+ * lasts {@link #VISITOR_SECONDS}; a logged-in session lasts {@link #IDLE_SECONDS} since it was last used,
+ * never more than {@link #ABSOLUTE_SECONDS} since log-in. Use extends the expiry at most once per
+ * {@link #REFRESH_AFTER_SECONDS}, so reading pages does not mean a write per request. All times come from
+ * the database clock, the one clock every instance shares.
+ */
+public final class SessionStore {
+
+    public static final long VISITOR_SECONDS = 2 * 3600;
+    public static final long IDLE_SECONDS = 14 * 24 * 3600;
+    public static final long ABSOLUTE_SECONDS = 30 * 24 * 3600;
+    static final long REFRESH_AFTER_SECONDS = 3600;
+
+    private final Database database;
+
+    public SessionStore(Database database) {
+        this.database = database;
+    }
+
+    /** A new session and the token for its cookie (the only place the raw token exists). */
+    public record Created(String token, Session session) {
+    }
+
+    public Created create(Long userId, String username) {
+        String token = Tokens.random();
+        String id = Tokens.hash(token);
+        String csrf = Tokens.random();
+        long lifetime = userId == null ? VISITOR_SECONDS : IDLE_SECONDS;
+        database.query(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen, expires_at)"
+                            + " VALUES (?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),"
+                            + " UTC_TIMESTAMP(3) + INTERVAL ? SECOND)")) {
+                insert.setString(1, id);
+                insert.setObject(2, userId);
+                insert.setString(3, csrf);
+                insert.setLong(4, lifetime);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+        return new Created(token, new Session(id, userId, username, csrf, lifetime));
+    }
+
+    /** The live session for a cookie token; malformed, unknown and expired tokens find nothing. */
+    public Optional<Session> find(String token) {
+        if (!Tokens.isWellFormed(token)) {
+            return Optional.empty();
+        }
+        String id = Tokens.hash(token);
+        Optional<Session> found = database.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT s.user_id, u.username, s.csrf_token,"
+                            + " TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), s.expires_at)"
+                            + " FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
+                            + " WHERE s.id = ? AND s.expires_at > UTC_TIMESTAMP(3)")) {
+                select.setString(1, id);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        return Optional.empty();
+                    }
+                    Long userId = row.getObject(1, Long.class);
+                    return Optional.of(new Session(id, userId, row.getString(2), row.getString(3), row.getLong(4)));
+                }
+            }
+        });
+        found.filter(s -> s.isLoggedIn() && s.secondsLeft() < IDLE_SECONDS - REFRESH_AFTER_SECONDS)
+                .ifPresent(this::extend);
+        return found;
+    }
+
+    public void delete(String sessionId) {
+        database.query(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
+                delete.setString(1, sessionId);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    /** Removes expired sessions, in bounded batches; returns how many went. */
+    public int deleteExpired() {
+        return database.query(connection -> {
+            int total = 0;
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP(3) LIMIT 1000")) {
+                for (int round = 0; round < 100; round++) {
+                    int removed = delete.executeUpdate();
+                    total += removed;
+                    if (removed < 1000) {
+                        break;
+                    }
+                }
+            }
+            return total;
+        });
+    }
+
+    private void extend(Session session) {
+        database.query(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE sessions SET last_seen = UTC_TIMESTAMP(3),"
+                            + " expires_at = LEAST(created_at + INTERVAL ? SECOND, UTC_TIMESTAMP(3) + INTERVAL ? SECOND)"
+                            + " WHERE id = ?")) {
+                update.setLong(1, ABSOLUTE_SECONDS);
+                update.setLong(2, IDLE_SECONDS);
+                update.setString(3, session.id());
+                return update.executeUpdate();
+            }
+        });
+    }
+}
