@@ -3,6 +3,9 @@ package dev.webstack.site.web;
 import dev.webstack.site.sessions.Session;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * The checks every request passes before its route runs, in this order: body size, then, for unsafe methods,
@@ -24,14 +27,29 @@ final class RequestChecks {
     private RequestChecks() {
     }
 
-    /** Refuses a declared body over the limit before reading it; Javalin's own limit covers chunked bodies. */
+    /**
+     * Refuses a declared body over the limit (413); one of up to {@link #DRAIN_MAX_BYTES} is read and discarded first.
+     * Javalin's own limit covers chunked bodies.
+     */
     static void bodySize(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
+            if (declared <= DRAIN_MAX_BYTES) {
+                // As nginx's lingering close: read what the client is still sending before answering, or closing
+                // with unread bytes resets the connection and the browser shows a network error instead of the page.
+                try (InputStream in = ctx.req().getInputStream()) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    // the client went away: the answer below is for nobody
+                }
+            }
             throw new HttpError(413, "The request is too large: " + declared + " bytes (limit: " + MAX_BODY_BYTES
                     + " bytes). A post may have at most 20000 characters.");
         }
     }
+
+    /** Bodies over the limit up to this size are read and discarded so that the 413 page reaches the client. */
+    static final long DRAIN_MAX_BYTES = 4L * 1024 * 1024;
 
     static void csrf(Context ctx) {
         if (!isUnsafe(ctx.method())) {
