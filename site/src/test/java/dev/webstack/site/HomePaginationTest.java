@@ -111,6 +111,37 @@ class HomePaginationTest {
         }
     }
 
+    @Test
+    void listingsReachBackAHundredThousandPostsAndPerPageIsCappedWhateverItsLength() throws Exception {
+        assertThat(SITE.browser().get("/?page=5000").statusCode()).isEqualTo(200); // 100000 rows: within reach
+        HttpResponse<String> tooFar = SITE.browser().get("/?page=5001");
+        assertThat(tooFar.statusCode()).isEqualTo(400);
+        assertThat(tooFar.body()).contains("a listing reaches back 100000 items");
+        assertThat(SITE.browser().get("/api/posts?per_page=100&page=1001").statusCode()).isEqualTo(400);
+        JsonNode huge = JSON.readTree(SITE.browser().get("/api/posts?per_page=99999999999999999999").body());
+        assertThat(huge.get("per_page").asInt()).isEqualTo(100);
+    }
+
+    @Test
+    void listingsShowExcerptsAndTheApiTheWholeBody() throws Exception {
+        Browser writer = SITE.member("longwinded");
+        String body = "word ".repeat(3_000).strip() + " THE-END";
+        HttpResponse<String> created = writer.api("POST", "/api/posts",
+                "{\"title\":\"A very long post\",\"body\":\"" + body + "\"}", writer.apiToken(), "application/json");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String home = SITE.browser().get("/").body();
+        assertThat(home).contains("A very long post", "word word", "…").doesNotContain("THE-END");
+        JsonNode first = JSON.readTree(SITE.browser().get("/api/posts?per_page=1").body()).get("items").get(0);
+        assertThat(first.get("body").asText()).isEqualTo(body);
+    }
+
+    @Test
+    void aPersonsPageAnswersOnlyToTheNameAsWritten() {
+        assertThat(SITE.browser().get("/u/" + author).statusCode()).isEqualTo(200);
+        assertThat(SITE.browser().get("/u/" + author + "%20%20").statusCode()).isEqualTo(404);
+        assertThat(SITE.browser().get("/u/" + author.toUpperCase()).statusCode()).isEqualTo(404);
+    }
+
     private static int cards(String html) {
         Matcher m = CARD.matcher(html);
         int n = 0;

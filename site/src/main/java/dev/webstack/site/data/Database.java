@@ -32,9 +32,12 @@ public final class Database implements AutoCloseable {
     private static final Set<Integer> CONNECTION_ERRORS = Set.of(1053, 1927, 2002, 2003, 2006, 2013);
 
     private final HikariDataSource pool;
+    /** One connection of its own for /healthz, so a busy pool (all connections lent) is not taken for a dead one. */
+    private final HikariDataSource healthPool;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariDataSource pool, HikariDataSource healthPool) {
         this.pool = pool;
+        this.healthPool = healthPool;
     }
 
     /** Opens the pool; fails at once (DatabaseUnavailableException) when the server cannot be reached. */
@@ -53,11 +56,19 @@ public final class Database implements AutoCloseable {
         // driver-level bounds: a dead host must not hold a request thread for minutes
         hikari.addDataSourceProperty("connectTimeout", "2000");
         hikari.addDataSourceProperty("socketTimeout", "15000");
+        HikariDataSource pool;
         try {
-            return new Database(new HikariDataSource(hikari));
+            pool = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             throw new DatabaseUnavailableException(e.getCause() != null ? e.getCause() : e);
         }
+        HikariConfig health = new HikariConfig();
+        hikari.copyStateTo(health);
+        health.setPoolName("site-db-health");
+        health.setMaximumPoolSize(1);
+        health.setMinimumIdle(1);
+        health.setInitializationFailTimeout(-1); // the main pool has just proved the server answers
+        return new Database(pool, new HikariDataSource(health));
     }
 
     /** Brings the schema up to date (from empty on first start); several instances may race, Flyway locks. */
@@ -101,7 +112,7 @@ public final class Database implements AutoCloseable {
      * timeout is set on the connection itself, so a server that accepts but never answers cannot hang the probe.
      */
     public boolean isHealthy() {
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = healthPool.getConnection()) {
             Executor direct = Runnable::run;
             connection.setNetworkTimeout(direct, HEALTH_TIMEOUT_MS);
             try (PreparedStatement statement = connection.prepareStatement("SELECT 1");
@@ -115,6 +126,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        healthPool.close();
         pool.close();
     }
 

@@ -16,6 +16,9 @@ import java.time.Instant;
 public record Post(long id, long authorId, String author, String title, String body, Instant createdAt,
         Instant updatedAt) {
 
+    /** How much of the body a listing shows. */
+    public static final int EXCERPT_CHARACTERS = 280;
+
     /** The first paragraph-ish part of the body for listings: at most max characters, cut at a space. */
     public String excerpt(int max) {
         if (body.codePointCount(0, body.length()) <= max) {

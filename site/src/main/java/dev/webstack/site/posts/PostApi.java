@@ -49,7 +49,7 @@ public final class PostApi {
     }
 
     private void list(Context ctx) {
-        PostList list = posts.recent(PageRequest.withPerPage(ctx));
+        PostList list = posts.recent(PageRequest.withPerPage(ctx), false);
         ctx.json(new PostPageJson(list.items().stream().map(PostJson::of).toList(), list.page(),
                 list.request().perPage(), list.total(), list.totalPages()));
     }
@@ -61,19 +61,17 @@ public final class PostApi {
     private void create(Context ctx) {
         Session session = Visitor.of(ctx).requireLogin();
         PostInput input = input(ctx);
-        long id = posts.create(session.userId(), input);
-        Post post = posts.find(id).orElseThrow(() -> HttpError.notFound("post " + id + " vanished"));
-        ctx.status(201).header("Location", "/api/posts/" + id).json(PostJson.of(post));
+        Post post = posts.create(session.userId(), input);
+        ctx.status(201).header("Location", "/api/posts/" + post.id()).json(PostJson.of(post));
     }
 
     private void update(Context ctx) {
         Session session = Visitor.of(ctx).requireLogin();
         Post post = own(ctx, session);
         PostInput input = input(ctx);
-        if (!posts.update(post.id(), session.userId(), input)) {
-            throw HttpError.notFound("no post " + post.id());
-        }
-        ctx.json(PostJson.of(posts.find(post.id()).orElseThrow(() -> HttpError.notFound("no post " + post.id()))));
+        Post updated = posts.update(post.id(), session.userId(), input)
+                .orElseThrow(() -> HttpError.notFound("no post " + post.id()));
+        ctx.json(PostJson.of(updated));
     }
 
     private void delete(Context ctx) {

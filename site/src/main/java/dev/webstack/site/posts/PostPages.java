@@ -22,8 +22,6 @@ import java.util.Optional;
  */
 public final class PostPages {
 
-    private static final int EXCERPT = 280;
-
     private final Posts posts;
     private final Templates templates;
 
@@ -45,10 +43,10 @@ public final class PostPages {
     }
 
     private void home(Context ctx) {
-        PostList list = posts.recent(PageRequest.pageOnly(ctx));
+        PostList list = posts.recent(PageRequest.pageOnly(ctx), true);
         Map<String, Object> params = params(ctx, list.page() == 1 ? "Recent posts" : "Recent posts, page " + list.page());
         params.put("list", list);
-        params.put("excerpt", EXCERPT);
+        params.put("excerpt", Post.EXCERPT_CHARACTERS);
         templates.render(ctx, "home.jte", params);
     }
 
@@ -64,13 +62,17 @@ public final class PostPages {
 
     private void person(Context ctx) {
         String username = ctx.pathParam("username");
+        // Only a name as sign-up makes it: the column's collation would also match "alice  " to "alice".
+        if (!username.matches("[a-z0-9_]{3,30}")) {
+            throw HttpError.notFound("There is nobody called " + username + " here.");
+        }
         long userId = posts.authorId(username)
                 .orElseThrow(() -> HttpError.notFound("There is nobody called " + username + " here."));
         PostList list = posts.byAuthor(userId, PageRequest.pageOnly(ctx));
         Map<String, Object> params = params(ctx, username);
         params.put("username", username);
         params.put("list", list);
-        params.put("excerpt", EXCERPT);
+        params.put("excerpt", Post.EXCERPT_CHARACTERS);
         templates.render(ctx, "person.jte", params);
     }
 
@@ -90,8 +92,8 @@ public final class PostPages {
             renderEditor(ctx, 422, null, input, errors);
             return;
         }
-        long id = posts.create(session.userId(), input);
-        ctx.redirect("/posts/" + id, HttpStatus.SEE_OTHER);
+        Post created = posts.create(session.userId(), input);
+        ctx.redirect("/posts/" + created.id(), HttpStatus.SEE_OTHER);
     }
 
     private void editForm(Context ctx) {
@@ -112,7 +114,7 @@ public final class PostPages {
             renderEditor(ctx, 422, post.id(), input, errors);
             return;
         }
-        if (!posts.update(post.id(), session.userId(), input)) {
+        if (posts.update(post.id(), session.userId(), input).isEmpty()) {
             throw HttpError.notFound("There is no such post.");
         }
         ctx.redirect("/posts/" + post.id(), HttpStatus.SEE_OTHER);

@@ -17,6 +17,9 @@ import java.util.Optional;
 public final class Posts {
 
     private static final String COLUMNS = "p.id, p.user_id, u.username, p.title, p.body, p.created_at, p.updated_at";
+    /** Listings on pages show an excerpt: the first characters of the body are enough (Post.excerpt). */
+    private static final String EXCERPT_COLUMNS = "p.id, p.user_id, u.username, p.title, LEFT(p.body, "
+            + (Post.EXCERPT_CHARACTERS + 1) + "), p.created_at, p.updated_at";
 
     private final Database database;
 
@@ -24,34 +27,40 @@ public final class Posts {
         this.database = database;
     }
 
-    public PostList recent(PageRequest request) {
+    /** Newest first; with {@code excerpts}, each body is cut to what a listing page shows. */
+    public PostList recent(PageRequest request, boolean excerpts) {
         return database.query(connection -> {
             long total = count(connection, "SELECT COUNT(*) FROM posts", null);
-            List<Post> items = list(connection, "SELECT " + COLUMNS + " FROM posts p JOIN users u ON u.id = p.user_id"
+            List<Post> items = list(connection, "SELECT " + (excerpts ? EXCERPT_COLUMNS : COLUMNS)
+                    + " FROM posts p JOIN users u ON u.id = p.user_id"
                     + " ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?", null, request);
             return new PostList(items, request, total);
         });
     }
 
+    /** One author's posts, newest first, bodies cut to excerpts (only pages list them). */
     public PostList byAuthor(long userId, PageRequest request) {
         return database.query(connection -> {
             long total = count(connection, "SELECT COUNT(*) FROM posts WHERE user_id = ?", userId);
-            List<Post> items = list(connection, "SELECT " + COLUMNS + " FROM posts p JOIN users u ON u.id = p.user_id"
+            List<Post> items = list(connection, "SELECT " + EXCERPT_COLUMNS
+                    + " FROM posts p JOIN users u ON u.id = p.user_id"
                     + " WHERE p.user_id = ? ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?", userId, request);
             return new PostList(items, request, total);
         });
     }
 
     public Optional<Post> find(long id) {
-        return database.query(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = ?")) {
-                select.setLong(1, id);
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? Optional.of(post(row)) : Optional.empty();
-                }
+        return database.query(connection -> find(connection, id));
+    }
+
+    private static Optional<Post> find(Connection connection, long id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(post(row)) : Optional.empty();
             }
-        });
+        }
     }
 
     /** Looks up an author by username: the id, or empty when there is no such user. */
@@ -66,8 +75,12 @@ public final class Posts {
         });
     }
 
-    public long create(long userId, PostInput input) {
-        return database.query(connection -> {
+    /**
+     * Inserts the post and reads it back in one transaction, so a caller never learns of a failure after the
+     * commit (a client that retries on an error must not make a second copy).
+     */
+    public Post create(long userId, PostInput input) {
+        return database.transaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO posts (user_id, title, body, created_at, updated_at)"
                             + " VALUES (?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
@@ -78,22 +91,24 @@ public final class Posts {
                 insert.executeUpdate();
                 try (ResultSet keys = insert.getGeneratedKeys()) {
                     keys.next();
-                    return keys.getLong(1);
+                    long id = keys.getLong(1);
+                    return find(connection, id).orElseThrow(() -> new SQLException("post " + id + " not found"
+                            + " right after its insert"));
                 }
             }
         });
     }
 
-    /** Updates the post if it still belongs to userId; returns whether a row changed hands. */
-    public boolean update(long id, long userId, PostInput input) {
-        return database.query(connection -> {
+    /** Updates the post if it still belongs to userId, and reads it back in the same transaction. */
+    public Optional<Post> update(long id, long userId, PostInput input) {
+        return database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE posts SET title = ?, body = ?, updated_at = UTC_TIMESTAMP(3) WHERE id = ? AND user_id = ?")) {
                 update.setString(1, input.title());
                 update.setString(2, input.body());
                 update.setLong(3, id);
                 update.setLong(4, userId);
-                return update.executeUpdate() == 1;
+                return update.executeUpdate() == 1 ? find(connection, id) : Optional.<Post>empty();
             }
         });
     }

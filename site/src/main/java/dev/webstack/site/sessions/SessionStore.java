@@ -58,10 +58,12 @@ public final class SessionStore {
             return Optional.empty();
         }
         String id = Tokens.hash(token);
+        boolean[] stale = new boolean[1];
         Optional<Session> found = database.query(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT s.user_id, u.username, s.csrf_token,"
-                            + " TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), s.expires_at)"
+                            + " TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), s.expires_at),"
+                            + " TIMESTAMPDIFF(SECOND, s.last_seen, UTC_TIMESTAMP(3))"
                             + " FROM sessions s LEFT JOIN users u ON u.id = s.user_id"
                             + " WHERE s.id = ? AND s.expires_at > UTC_TIMESTAMP(3)")) {
                 select.setString(1, id);
@@ -70,12 +72,14 @@ public final class SessionStore {
                         return Optional.empty();
                     }
                     Long userId = row.getObject(1, Long.class);
+                    stale[0] = row.getLong(5) >= REFRESH_AFTER_SECONDS;
                     return Optional.of(new Session(id, userId, row.getString(2), row.getString(3), row.getLong(4)));
                 }
             }
         });
-        found.filter(s -> s.isLoggedIn() && s.secondsLeft() < IDLE_SECONDS - REFRESH_AFTER_SECONDS)
-                .ifPresent(this::extend);
+        // At most one write an hour per session: by when it was last extended, not by how long it has left (which
+        // the 30-day cap keeps short near the end, and would otherwise mean a write on every request).
+        found.filter(s -> s.isLoggedIn() && stale[0]).ifPresent(this::extend);
         return found;
     }
 

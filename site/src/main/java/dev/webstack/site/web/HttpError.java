@@ -15,7 +15,8 @@ public final class HttpError extends RuntimeException {
     public HttpError(int status, String message, Map<String, String> fields, Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
-        this.fields = Map.copyOf(fields);
+        // in the order given: the form's fields top to bottom
+        this.fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
         this.headers = Map.copyOf(headers);
     }
 

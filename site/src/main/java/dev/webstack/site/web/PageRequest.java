@@ -5,7 +5,9 @@ import io.javalin.http.Context;
 /**
  * Which slice of a list a request asks for. {@code ?page=} is 1-based, a whole number from 1 to
  * {@link #MAX_PAGE}; anything else (0, -1, abc, 1.5) is a 400, not silently page 1, so a broken link shows up.
- * {@code ?per_page=} (API only) must be a whole number of at least 1; above the maximum it is capped.
+ * {@code ?per_page=} (API only) must be a whole number of at least 1; above the maximum it is capped. A listing
+ * reaches back {@link #MAX_ROWS} items at most (the database skips every row before the page): a page beyond
+ * that is a 400; every post keeps its own page.
  *
  * @param page the 1-based page number
  * @param perPage items per page
@@ -15,10 +17,11 @@ public record PageRequest(int page, int perPage) {
     public static final int MAX_PAGE = 100_000;
     public static final int DEFAULT_PER_PAGE = 20;
     public static final int MAX_PER_PAGE = 100;
+    public static final long MAX_ROWS = 100_000;
 
     /** The page of a listing with the fixed page size (HTML pages). */
     public static PageRequest pageOnly(Context ctx) {
-        return new PageRequest(page(ctx), DEFAULT_PER_PAGE);
+        return withinReach(page(ctx), DEFAULT_PER_PAGE);
     }
 
     /** The page and page size (API). */
@@ -26,13 +29,22 @@ public record PageRequest(int page, int perPage) {
         int page = page(ctx);
         String text = ctx.queryParam("per_page");
         if (text == null || text.isEmpty()) {
-            return new PageRequest(page, DEFAULT_PER_PAGE);
+            return withinReach(page, DEFAULT_PER_PAGE);
         }
-        long perPage = wholeNumber(text);
-        if (perPage < 1) {
+        boolean digits = text.chars().allMatch(c -> c >= '0' && c <= '9');
+        if (!digits || text.chars().allMatch(c -> c == '0')) {
             throw invalid("per_page", "per_page: " + text + " (expected: a whole number from 1 to " + MAX_PER_PAGE + ")");
         }
-        return new PageRequest(page, (int) Math.min(perPage, MAX_PER_PAGE));
+        long perPage = text.length() > 3 ? MAX_PER_PAGE : Long.parseLong(text); // capped, however many digits
+        return withinReach(page, (int) Math.min(perPage, MAX_PER_PAGE));
+    }
+
+    private static PageRequest withinReach(int page, int perPage) {
+        if ((long) page * perPage > MAX_ROWS) {
+            throw invalid("page", "page: " + page + " (expected: at most " + (MAX_ROWS / perPage) + " with "
+                    + perPage + " per page; a listing reaches back " + MAX_ROWS + " items)");
+        }
+        return new PageRequest(page, perPage);
     }
 
     public long offset() {
