@@ -72,7 +72,7 @@ public final class EdgeServer implements AutoCloseable {
     private volatile boolean draining;
     private boolean closed;
     private final List<Channel> listeners = new ArrayList<>();
-    private EventLoopGroup group;
+    private volatile EventLoopGroup group;
     private ChannelGroup connections;
     private final Map<String, Upstream> upstreams = new HashMap<>();
     private ScheduledExecutorService healthChecks;
@@ -173,6 +173,12 @@ public final class EdgeServer implements AutoCloseable {
             ConnectionPool pool = new ConnectionPool(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
                     new UpstreamChannelInitializer(u.responseTimeout(), u.idleTimeout(), c.limits().maxHeaderSize()), u.keepalive(),
                     u.connectTimeout());
+            upstream.onRemove(server -> {
+                EventLoopGroup loops = group;
+                if (loops != null) {
+                    pool.evict(server, loops);
+                }
+            });
             proxies.put(u.name(), new ProxyRoute(upstream, pool, errorLog::warn));
         }
         VirtualHosts.Builder b = VirtualHosts.builder();

@@ -7,10 +7,13 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,7 +59,7 @@ public final class ConnectionPool {
 
     /** A new connection to {@code server}, on {@code loop}. */
     public ChannelFuture connect(UpstreamServer server, EventLoop loop) {
-        return new Bootstrap()
+        ChannelFuture connecting = new Bootstrap()
                 .group(loop)
                 .channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
@@ -64,6 +67,43 @@ public final class ConnectionPool {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .handler(initializer)
                 .connect(server.address());
+        // Runs on the connection's own loop, whose idle list it may hold: an idle connection that closes (its idle
+        // timeout, or the server hanging up) leaves the list at once rather than at the next poll.
+        Channel channel = connecting.channel();
+        channel.closeFuture().addListener(closed -> forget(server, channel));
+        return connecting;
+    }
+
+    /**
+     * Closes the idle connections to a server taken out of the upstream, on every loop, and forgets the server, so
+     * that servers come and go (rolling deploys) without idle connections or map entries left behind.
+     */
+    public void evict(UpstreamServer server, EventExecutorGroup loops) {
+        for (EventExecutor loop : loops) {
+            loop.execute(() -> {
+                ArrayDeque<Channel> channels = idle.get().remove(server);
+                if (channels != null) {
+                    List.copyOf(channels).forEach(Channel::close);
+                }
+            });
+        }
+    }
+
+    /** Idle connections to {@code server} kept on the calling event loop (for tests). */
+    int idleCount(UpstreamServer server) {
+        ArrayDeque<Channel> channels = idle.get().get(server);
+        return channels == null ? 0 : channels.size();
+    }
+
+    private void forget(UpstreamServer server, Channel channel) {
+        Map<UpstreamServer, ArrayDeque<Channel>> byServer = idle.get();
+        ArrayDeque<Channel> channels = byServer.get(server);
+        if (channels != null) {
+            channels.remove(channel);
+            if (channels.isEmpty() && server.state() == ServerState.REMOVED) {
+                byServer.remove(server);
+            }
+        }
     }
 
     /** Gives back a connection that finished an exchange cleanly; call on its event loop. */

@@ -24,6 +24,7 @@ public final class Upstream implements AutoCloseable {
     private final LoadBalancingPolicy policy;
     private final PassiveHealthCheck passive;
     private final Consumer<String> log;
+    private final List<Consumer<UpstreamServer>> onRemove = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ActiveHealthCheck active;
 
     /** @param log where state changes go (the edge's error log) */
@@ -155,8 +156,14 @@ public final class Upstream implements AutoCloseable {
                 servers = List.copyOf(next);
             }
             log.accept("upstream " + name() + ": server " + server + " removed");
+            onRemove.forEach(listener -> listener.accept(server));
         });
         return found.isPresent();
+    }
+
+    /** Called with each server {@link #remove}d, after it left the pool (the connection pool closes its idle ones). */
+    public void onRemove(Consumer<UpstreamServer> listener) {
+        onRemove.add(listener);
     }
 
     public List<UpstreamServer> servers() {
