@@ -14,8 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * A running foobar.com site: the database pool (schema migrated), the HTTP server and the periodic clean-up of
- * expired sessions and old log-in failures. {@link #start} brings them up in that order; {@link #stop} takes
- * them down in reverse, first letting requests in flight finish.
+ * expired sessions and old log-in and sign-up attempts. {@link #start} brings them up in that order;
+ * {@link #stop} takes them down in reverse, first letting requests in flight finish.
  */
 public final class Site implements AutoCloseable {
 
@@ -44,7 +44,7 @@ public final class Site implements AutoCloseable {
             database.migrate();
             SessionStore sessions = new SessionStore(database);
             Templates templates = new Templates();
-            AccountPages accounts = new AccountPages(database, templates);
+            AccountPages accounts = new AccountPages(database, sessions, templates);
             Javalin app = SiteApp.create(database, sessions, accounts, templates);
             app.start(config.bind(), config.port());
             cleanup = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -91,9 +91,10 @@ public final class Site implements AutoCloseable {
     private static void cleanUp(SessionStore sessions, AccountPages accounts) {
         try {
             int expired = sessions.deleteExpired();
-            int attempts = accounts.deleteOldLoginAttempts();
+            int attempts = accounts.deleteOldAttempts();
             if (expired + attempts > 0) {
-                LOG.info(() -> "removed " + expired + " expired sessions and " + attempts + " old log-in failures");
+                LOG.info(() -> "removed " + expired + " expired sessions and " + attempts
+                        + " old log-in and sign-up attempts");
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "clean-up skipped: " + e.getMessage());

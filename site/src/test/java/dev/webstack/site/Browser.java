@@ -32,7 +32,7 @@ final class Browser {
     private final URI base;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient client;
-    private final String address = Names.address();
+    private String address = Names.address();
     private final Map<String, String> extraHeaders = new LinkedHashMap<>();
 
     Browser(int port) {
@@ -56,6 +56,12 @@ final class Browser {
 
     String address() {
         return address;
+    }
+
+    /** Comes from this client address from now on (several browsers behind one address). */
+    Browser from(String clientAddress) {
+        this.address = clientAddress;
+        return this;
     }
 
     /** The value of a cookie this browser holds for the site, or null. */

@@ -3,6 +3,14 @@ package dev.webstack.site;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,6 +48,52 @@ class LoginThrottleTest {
         String bystander = Names.user("bystander");
         SITE.browser().signUp(bystander, PASSWORD);
         assertThat(SITE.browser().logIn(bystander, PASSWORD).statusCode()).as("other users unaffected").isEqualTo(303);
+    }
+
+    /**
+     * Guesses sent all at once must not all be checked before any is counted: each attempt is recorded before its
+     * password is looked at, so at most five of forty are ever tried.
+     */
+    @Test
+    void parallelGuessesGetNoMoreThanFiveTries() throws Exception {
+        String username = Names.user("parallel");
+        SITE.browser().signUp(username, PASSWORD);
+        int attempts = 40;
+        List<Browser> browsers = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < attempts; i++) {
+            Browser browser = SITE.browser();
+            tokens.add(Browser.csrfToken(browser.get("/login").body()));
+            browsers.add(browser);
+        }
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Integer> statuses = new ArrayList<>();
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                Browser browser = browsers.get(i);
+                Map<String, String> form = Map.of("username", username, "password", "wrong guess " + i,
+                        "_csrf", tokens.get(i));
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return browser.post("/login", form).statusCode();
+                }));
+            }
+            go.countDown();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(statuses).as("every answer is a wrong password or a refusal").containsOnly(422, 429);
+        assertThat(statuses.stream().filter(s -> s == 422).count()).as("passwords tried").isBetween(1L, 5L);
+        assertThat(SITE.browser().logIn(username, PASSWORD).statusCode()).as("right password, throttled")
+                .isEqualTo(429);
     }
 
     @Test

@@ -41,7 +41,7 @@ class SharedSessionsTest {
         Browser onA = A.browser();
         String token = Browser.csrfToken(onA.get("/signup").body());
         Browser onB = B.browser();
-        onB.setCookie("sid", onA.cookie("sid"));
+        onB.setCookie("csrf", onA.cookie("csrf"));
         String username = Names.user("hopper");
         HttpResponse<String> response = onB.post("/signup",
                 Map.of("_csrf", token, "username", username, "password", "correct horse battery"));

@@ -83,7 +83,7 @@ class SiteJarIT {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /signup HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
-                    + "Cookie: sid=" + browser.cookie("sid") + "\r\n"
+                    + "Cookie: csrf=" + browser.cookie("csrf") + "\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\n"
                     + "Content-Length: " + body.length() + "\r\n\r\n"
                     + body.substring(0, 10)).getBytes(StandardCharsets.US_ASCII));

@@ -2,6 +2,7 @@ package dev.webstack.site.accounts;
 
 import dev.webstack.site.data.Database;
 import dev.webstack.site.sessions.Session;
+import dev.webstack.site.sessions.SessionStore;
 import dev.webstack.site.web.FieldErrors;
 import dev.webstack.site.web.Forwarded;
 import dev.webstack.site.web.Templates;
@@ -16,20 +17,27 @@ import java.util.Optional;
 /**
  * Sign up, log in, log out (HTML forms), and {@code GET /api/session}, which tells an API client who it is and
  * the CSRF token its unsafe calls must send. Forms that fail validation come back with status 422 and the
- * message next to the field; a refused log-in is 422, a throttled one 429 with Retry-After.
+ * message next to the field; a refused log-in is 422; a throttled log-in or sign-up is 429 with Retry-After.
+ * Showing the forms writes nothing to the database (the visitor's CSRF token is a cookie, see Visitor).
  */
 public final class AccountPages {
 
     /** Longest username kept for throttling; longer input cannot be a username anyway. */
     private static final int MAX_LOGIN_NAME = 100;
 
+    private final Database database;
+    private final SessionStore sessions;
     private final Users users;
     private final LoginThrottle throttle;
+    private final SignUpThrottle signUps;
     private final Templates templates;
 
-    public AccountPages(Database database, Templates templates) {
+    public AccountPages(Database database, SessionStore sessions, Templates templates) {
+        this.database = database;
+        this.sessions = sessions;
         this.users = new Users(database);
         this.throttle = new LoginThrottle(database);
+        this.signUps = new SignUpThrottle(database);
         this.templates = templates;
     }
 
@@ -42,9 +50,9 @@ public final class AccountPages {
         routes.get("/api/session", this::whoAmI);
     }
 
-    /** Housekeeping for the periodic clean-up: forgets failures that no longer count. */
-    public int deleteOldLoginAttempts() {
-        return throttle.deleteOld();
+    /** Housekeeping for the periodic clean-up: forgets log-in and sign-up attempts that no longer count. */
+    public int deleteOldAttempts() {
+        return throttle.deleteOld() + signUps.deleteOld();
     }
 
     private void signUpForm(Context ctx) {
@@ -53,24 +61,45 @@ public final class AccountPages {
             ctx.redirect("/", HttpStatus.SEE_OTHER);
             return;
         }
-        renderSignUp(ctx, 200, "", FieldErrors.none());
+        renderSignUp(ctx, 200, "", FieldErrors.none(), null);
     }
 
     private void signUp(Context ctx) {
         SignUpForm form = SignUpForm.of(ctx.formParam("username"), ctx.formParam("password"));
         FieldErrors errors = form.validate();
         if (!errors.isEmpty()) {
-            renderSignUp(ctx, 422, form.username(), errors);
+            renderSignUp(ctx, 422, form.username(), errors, null);
             return;
         }
-        Optional<Account> created = users.create(form.username(), Passwords.hash(form.password()));
-        if (created.isEmpty()) {
+        long wait = signUps.recordAttempt(Forwarded.clientAddress(ctx));
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            renderSignUp(ctx, 429, form.username(), FieldErrors.none(),
+                    "Too many new accounts from your address. Try again in " + minutes(wait) + ".");
+            return;
+        }
+        Optional<SessionStore.Created> session = createAccount(form.username(), Passwords.hash(form.password()));
+        if (session.isEmpty()) {
             renderSignUp(ctx, 422, form.username(), FieldErrors.none()
-                    .add("username", "That username is taken. Try another one."));
+                    .add("username", "That username is taken. Try another one."), null);
             return;
         }
-        Visitor.of(ctx).logIn(created.get().id(), created.get().username());
+        Visitor.of(ctx).logIn(session.get());
         ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * The user and its first session in one transaction: if the session cannot be stored, neither is the user,
+     * and trying again does not meet "That username is taken". Empty when the name is taken.
+     */
+    private Optional<SessionStore.Created> createAccount(String username, String passwordHash) {
+        return database.transaction(connection -> {
+            Optional<Account> account = users.create(connection, username, passwordHash);
+            if (account.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(sessions.create(connection, account.get().id(), account.get().username()));
+        });
     }
 
     private void logInForm(Context ctx) {
@@ -91,18 +120,17 @@ public final class AccountPages {
         String next = safeNext(ctx.formParam("next"));
         String address = Forwarded.clientAddress(ctx);
 
-        long wait = throttle.retryAfterSeconds(username, address);
+        // recorded before the password is looked at, so that parallel guesses count each other
+        long wait = throttle.recordAttempt(username, address);
         if (wait > 0) {
-            long minutes = (wait + 59) / 60;
             ctx.header("Retry-After", Long.toString(wait));
-            renderLogIn(ctx, 429, username, next, "Too many failed attempts. Try again in " + minutes
-                    + (minutes == 1 ? " minute." : " minutes."));
+            renderLogIn(ctx, 429, username, next, "Too many failed attempts. Try again in " + minutes(wait) + ".");
             return;
         }
         Optional<Account> account = username.isEmpty() ? Optional.empty() : users.find(username);
         boolean verified = Passwords.verify(password, account.map(Account::passwordHash).orElse(null));
         if (!verified) {
-            throttle.recordFailure(username, address);
+            // the attempt's row stays: it is the failure that counts
             renderLogIn(ctx, 422, username, next, "Wrong username or password.");
             return;
         }
@@ -124,7 +152,7 @@ public final class AccountPages {
         ctx.json(body);
     }
 
-    private void renderSignUp(Context ctx, int status, String username, FieldErrors errors) {
+    private void renderSignUp(Context ctx, int status, String username, FieldErrors errors, String message) {
         Visitor visitor = Visitor.of(ctx);
         String csrf = visitor.csrfToken();
         Map<String, Object> params = new LinkedHashMap<>();
@@ -132,6 +160,7 @@ public final class AccountPages {
         params.put("csrf", csrf);
         params.put("username", username);
         params.put("errors", errors);
+        params.put("message", message);
         templates.render(ctx, status, "signup.jte", params);
     }
 
@@ -145,6 +174,12 @@ public final class AccountPages {
         params.put("next", next);
         params.put("message", message);
         templates.render(ctx, status, "login.jte", params);
+    }
+
+    /** A wait in whole minutes, rounded up, as the forms say it. */
+    private static String minutes(long seconds) {
+        long minutes = (seconds + 59) / 60;
+        return minutes + (minutes == 1 ? " minute" : " minutes");
     }
 
     /** Only a path on this site: "//evil.example" or "/\evil.example" would leave it (open redirect). */

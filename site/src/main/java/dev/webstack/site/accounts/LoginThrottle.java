@@ -2,14 +2,17 @@ package dev.webstack.site.accounts;
 
 import dev.webstack.site.data.Database;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 
 /**
- * Slows password guessing. Failed log-ins are rows in login_attempts, so every instance sees the same counts.
- * A username with {@value #MAX_PER_USERNAME} failures in the last {@value #WINDOW_MINUTES} minutes, or a client
- * address with {@value #MAX_PER_ADDRESS} (higher: many people can share one address), is refused until the
- * oldest of those failures leaves the window. The check comes before the password is looked at, so a refused
- * guess teaches nothing; a successful log-in clears the username's failures.
+ * Slows password guessing. Log-in attempts are rows in login_attempts, so every instance sees the same counts.
+ * A username with more than {@value #MAX_PER_USERNAME} attempts in the last {@value #WINDOW_MINUTES} minutes, or
+ * a client address with more than {@value #MAX_PER_ADDRESS} (higher: many people can share one address), is
+ * refused until the oldest of those that count leaves the window.
+ *
+ * <p>The attempt is recorded first and counted after, before the password is looked at: guesses sent in parallel
+ * all see each other's rows, so of any number sent at once at most {@value #MAX_PER_USERNAME} are tried (counting
+ * first and recording a failure after bcrypt let every one of them through). A refused attempt keeps its row; a
+ * successful log-in deletes the username's rows, its own included.
  */
 final class LoginThrottle {
 
@@ -17,30 +20,35 @@ final class LoginThrottle {
     static final int MAX_PER_ADDRESS = 20;
     static final int WINDOW_MINUTES = 15;
 
+    private static final AttemptWindow BY_USERNAME =
+            new AttemptWindow("login_attempts", "username", MAX_PER_USERNAME, WINDOW_MINUTES);
+    private static final AttemptWindow BY_ADDRESS =
+            new AttemptWindow("login_attempts", "address", MAX_PER_ADDRESS, WINDOW_MINUTES);
+
     private final Database database;
 
     LoginThrottle(Database database) {
         this.database = database;
     }
 
-    /** Seconds until this username and address may try again; 0 when they may now. */
-    long retryAfterSeconds(String username, String address) {
-        return Math.max(
-                retryAfter("username", username, MAX_PER_USERNAME),
-                retryAfter("address", address, MAX_PER_ADDRESS));
-    }
-
-    void recordFailure(String username, String address) {
-        database.query(connection -> {
+    /**
+     * Records an attempt for this username from this address; returns the seconds to wait when it is one too many
+     * for either, else 0 (go on and check the password).
+     */
+    long recordAttempt(String username, String address) {
+        return database.query(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO login_attempts (username, address, attempted_at) VALUES (?, ?, UTC_TIMESTAMP(3))")) {
                 insert.setString(1, username);
                 insert.setString(2, address);
-                return insert.executeUpdate();
+                insert.executeUpdate();
             }
+            return Math.max(BY_USERNAME.retryAfterSeconds(connection, username),
+                    BY_ADDRESS.retryAfterSeconds(connection, address));
         });
     }
 
+    /** After the right password: forgets the username's attempts, this one included. */
     void clear(String username) {
         database.query(connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
@@ -51,41 +59,8 @@ final class LoginThrottle {
         });
     }
 
-    /** Forgets failures older than the window, in bounded batches. */
+    /** Forgets attempts that no longer count. */
     int deleteOld() {
-        return database.query(connection -> {
-            int total = 0;
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM login_attempts WHERE attempted_at < UTC_TIMESTAMP(3) - INTERVAL "
-                            + WINDOW_MINUTES + " MINUTE LIMIT 1000")) {
-                for (int round = 0; round < 100; round++) {
-                    int removed = delete.executeUpdate();
-                    total += removed;
-                    if (removed < 1000) {
-                        break;
-                    }
-                }
-            }
-            return total;
-        });
-    }
-
-    /**
-     * The limit-th most recent failure inside the window decides: while it is inside, the count is at the limit;
-     * the wait is until it leaves. The column name is one of two constants, never input.
-     */
-    private long retryAfter(String column, String value, int limit) {
-        return database.query(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), attempted_at + INTERVAL " + WINDOW_MINUTES
-                            + " MINUTE) + 1 FROM login_attempts WHERE " + column + " = ?"
-                            + " AND attempted_at > UTC_TIMESTAMP(3) - INTERVAL " + WINDOW_MINUTES + " MINUTE"
-                            + " ORDER BY attempted_at DESC LIMIT 1 OFFSET " + (limit - 1))) {
-                select.setString(1, value);
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? Math.max(1, row.getLong(1)) : 0L;
-                }
-            }
-        });
+        return database.query(BY_USERNAME::deleteOld);
     }
 }

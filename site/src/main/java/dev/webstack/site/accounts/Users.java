@@ -1,6 +1,7 @@
 package dev.webstack.site.accounts;
 
 import dev.webstack.site.data.Database;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,26 +20,27 @@ public final class Users {
         this.database = database;
     }
 
-    /** Creates the user, or returns empty when the name is taken (the unique key decides, so no race). */
-    public Optional<Account> create(String username, String passwordHash) {
-        return database.query(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, UTC_TIMESTAMP(3))",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                insert.setString(1, username);
-                insert.setString(2, passwordHash);
-                insert.executeUpdate();
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    keys.next();
-                    return Optional.of(new Account(keys.getLong(1), username, passwordHash));
-                }
-            } catch (SQLException e) {
-                if (isDuplicateKey(e)) {
-                    return Optional.empty();
-                }
-                throw e;
+    /**
+     * Creates the user on the caller's connection (so that it commits with the caller's transaction), or returns
+     * empty when the name is taken (the unique key decides, so no race).
+     */
+    Optional<Account> create(Connection connection, String username, String passwordHash) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, UTC_TIMESTAMP(3))",
+                Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, username);
+            insert.setString(2, passwordHash);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return Optional.of(new Account(keys.getLong(1), username, passwordHash));
             }
-        });
+        } catch (SQLException e) {
+            if (isDuplicateKey(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     public Optional<Account> find(String username) {

@@ -1,8 +1,10 @@
 package dev.webstack.site.sessions;
 
 import dev.webstack.site.data.Database;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 
 /**
@@ -32,23 +34,25 @@ public final class SessionStore {
     }
 
     public Created create(Long userId, String username) {
+        return database.query(connection -> create(connection, userId, username));
+    }
+
+    /** As {@link #create(Long, String)}, on the caller's connection: the row commits or rolls back with its work. */
+    public Created create(Connection connection, Long userId, String username) throws SQLException {
         String token = Tokens.random();
         String id = Tokens.hash(token);
         String csrf = Tokens.random();
         long lifetime = userId == null ? VISITOR_SECONDS : IDLE_SECONDS;
-        database.query(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen, expires_at)"
-                            + " VALUES (?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),"
-                            + " UTC_TIMESTAMP(3) + INTERVAL ? SECOND)")) {
-                insert.setString(1, id);
-                insert.setObject(2, userId);
-                insert.setString(3, csrf);
-                insert.setLong(4, lifetime);
-                insert.executeUpdate();
-            }
-            return null;
-        });
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO sessions (id, user_id, csrf_token, created_at, last_seen, expires_at)"
+                        + " VALUES (?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),"
+                        + " UTC_TIMESTAMP(3) + INTERVAL ? SECOND)")) {
+            insert.setString(1, id);
+            insert.setObject(2, userId);
+            insert.setString(3, csrf);
+            insert.setLong(4, lifetime);
+            insert.executeUpdate();
+        }
         return new Created(token, new Session(id, userId, username, csrf, lifetime));
     }
 

@@ -8,8 +8,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
-/** Random 256-bit tokens (session and CSRF), their stored hash, and their constant-time comparison. */
-final class Tokens {
+/**
+ * Random 256-bit tokens (session, CSRF, a visitor's CSRF cookie), their stored hash, and their constant-time
+ * comparison. Public for the web tier's double-submit cookie; the hash stays here, with the table it keys.
+ */
+public final class Tokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     /** 32 bytes in unpadded base64url: 43 characters. */
@@ -18,14 +21,14 @@ final class Tokens {
     private Tokens() {
     }
 
-    static String random() {
+    public static String random() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** Whether text could be a token at all: anything else is ignored before it reaches the database. */
-    static boolean isWellFormed(String text) {
+    public static boolean isWellFormed(String text) {
         return text != null && SHAPE.matcher(text).matches();
     }
 
@@ -39,7 +42,7 @@ final class Tokens {
     }
 
     /** Constant time in the length of the expected token, so a guess learns nothing from the clock. */
-    static boolean matches(String expected, String given) {
+    public static boolean matches(String expected, String given) {
         if (expected == null || given == null) {
             return false;
         }

@@ -8,6 +8,7 @@ import dev.webstack.site.posts.PostPages;
 import dev.webstack.site.posts.Posts;
 import dev.webstack.site.sessions.SessionStore;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -23,7 +24,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
  *   every other request:
  *     security headers → visitor attached (session read lazily)
  *       → unknown address 404, wrong method 405 → body size (413)
- *       → CSRF for POST/PUT/PATCH/DELETE (forms: _csrf field; /api: session 401, X-CSRF-Token 403, JSON 415)
+ *       → CSRF for POST/PUT/PATCH/DELETE (forms: urlencoded UTF-8 415, readable 400, _csrf field 403;
+ *                                         /api: session 401, X-CSRF-Token 403, JSON 415)
  *       → route: account pages | post pages | post API | /healthz
  *       → errors: HttpError, Javalin's 404/405/413, database gone (503), anything else (500 with an id)
  * </pre>
@@ -49,6 +51,11 @@ public final class SiteApp {
             config.startup.showOldJavalinVersionWarning = false;
             config.startup.startupWatcherEnabled = false;
             config.http.maxRequestSize = RequestChecks.MAX_BODY_BYTES;
+            // forms are urlencoded only (RequestChecks: 415 before parsing); should a multipart body ever be
+            // parsed, it stays in memory and within the body limit, never in temporary files
+            config.jetty.multipartConfig.maxTotalRequestSize(RequestChecks.MAX_BODY_BYTES, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxFileSize(RequestChecks.MAX_BODY_BYTES, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize((int) RequestChecks.MAX_BODY_BYTES, SizeUnit.BYTES);
             config.http.prefer405over404 = true;
             config.http.generateEtags = false;
             config.router.ignoreTrailingSlashes = true;

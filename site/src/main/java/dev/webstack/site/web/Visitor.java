@@ -2,6 +2,7 @@ package dev.webstack.site.web;
 
 import dev.webstack.site.sessions.Session;
 import dev.webstack.site.sessions.SessionStore;
+import dev.webstack.site.sessions.Tokens;
 import io.javalin.http.Context;
 import java.util.Optional;
 
@@ -9,15 +10,23 @@ import java.util.Optional;
  * The person behind one request, as far as the session cookie tells. The session is read from the database on
  * first use only, so static files and the health check never touch it. Log-in replaces the session (a token
  * seen before log-in is worthless after: no session fixation).
+ *
+ * <p>CSRF tokens: a session's forms carry the session's token. A visitor without a session (someone about to log
+ * in or sign up) gets no session, since one per anonymous page view would let crawlers grow the sessions table:
+ * the token is a random value in the cookie {@value #CSRF_COOKIE}, which the form's field must equal (double
+ * submit). Another site can make a browser send the cookie but cannot read it to put it in the field.
  */
 public final class Visitor {
 
     static final String COOKIE = "sid";
+    static final String CSRF_COOKIE = "csrf";
     private static final String ATTRIBUTE = Visitor.class.getName();
 
     private final Context ctx;
     private final SessionStore store;
     private Optional<Session> session;
+    /** The visitor's double-submit token once read or made in this request; null before. */
+    private String visitorToken;
 
     private Visitor(Context ctx, SessionStore store) {
         this.ctx = ctx;
@@ -55,23 +64,52 @@ public final class Visitor {
         return session().map(Session::isLoggedIn).orElse(false);
     }
 
-    /** The CSRF token for a form on this page, starting a visitor session if there is none yet. */
+    /**
+     * The CSRF token for a form on this page: the session's, or for a visitor without one the token in the
+     * {@value #CSRF_COOKIE} cookie, set here if missing. Writes nothing to the database.
+     */
     public String csrfToken() {
         Optional<Session> current = session();
         if (current.isPresent()) {
             return current.get().csrfToken();
         }
-        SessionStore.Created created = store.create(null, null);
-        writeCookie(created.token(), -1);
-        session = Optional.of(created.session());
-        return created.session().csrfToken();
+        if (visitorToken == null) {
+            String fromCookie = ctx.cookie(CSRF_COOKIE);
+            if (Tokens.isWellFormed(fromCookie)) {
+                visitorToken = fromCookie;
+            } else {
+                visitorToken = Tokens.random();
+                writeCookie(CSRF_COOKIE, visitorToken, -1);
+            }
+        }
+        return visitorToken;
+    }
+
+    /**
+     * Whether a form's {@code _csrf} field is right (compared in constant time): equal to the session's token, or
+     * without a session, to the {@value #CSRF_COOKIE} cookie the form came with.
+     */
+    boolean acceptsCsrf(String given) {
+        Optional<Session> current = session();
+        if (current.isPresent()) {
+            return current.get().acceptsCsrf(given);
+        }
+        String fromCookie = ctx.cookie(CSRF_COOKIE);
+        return Tokens.isWellFormed(fromCookie) && Tokens.matches(fromCookie, given);
     }
 
     /** Starts a fresh logged-in session (the old one, if any, is deleted). */
     public void logIn(long userId, String username) {
+        logIn(store.create(userId, username));
+    }
+
+    /**
+     * Makes a session already stored (by the caller, in its own transaction, which has committed) this visitor's:
+     * the old one, if any, is deleted and the cookie set.
+     */
+    public void logIn(SessionStore.Created created) {
         session().ifPresent(old -> store.delete(old.id()));
-        SessionStore.Created created = store.create(userId, username);
-        writeCookie(created.token(), SessionStore.ABSOLUTE_SECONDS);
+        writeCookie(COOKIE, created.token(), SessionStore.ABSOLUTE_SECONDS);
         session = Optional.of(created.session());
     }
 
@@ -104,11 +142,11 @@ public final class Visitor {
 
     /**
      * HttpOnly: script cannot read it. SameSite=Lax: other sites' forms do not carry it (CSRF depth). Secure when
-     * the visitor came over HTTPS. A visitor session's cookie ends with the browser session (maxAge -1).
+     * the visitor came over HTTPS. A maxAge of -1 makes a cookie that ends with the browser session.
      */
-    private void writeCookie(String token, long maxAgeSeconds) {
+    private void writeCookie(String name, String value, long maxAgeSeconds) {
         String maxAge = maxAgeSeconds >= 0 ? "; Max-Age=" + maxAgeSeconds : "";
-        ctx.res().addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/" + maxAge + "; HttpOnly; SameSite=Lax" + secure());
+        ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=/" + maxAge + "; HttpOnly; SameSite=Lax" + secure());
     }
 
     private String secure() {
