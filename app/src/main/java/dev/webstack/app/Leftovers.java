@@ -1,0 +1,131 @@
+package dev.webstack.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Stops the instances a crashed earlier run left running, found through {@code run/app-N.pid}. A pid file names a
+ * leftover only when that process still runs, its command line holds this app's {@linkplain AppConfig#mark mark}
+ * (the jar, say), and it started before the pid file was written: a pid reused by an unrelated process, or by an
+ * instance of another stack running the same jar, is left alone. Leftovers get SIGTERM together, and SIGKILL after
+ * the stop grace.
+ */
+final class Leftovers {
+    private static final Pattern PID_FILE = Pattern.compile("app-(\\d+)\\.pid");
+    /** /proc start times are derived from the boot time in whole seconds. */
+    private static final Duration CLOCK_SLACK = Duration.ofSeconds(2);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+
+    private final Path runDir;
+    private final String mark;
+    private final Duration grace;
+    private final Consumer<String> report;
+
+    Leftovers(Path runDir, String mark, Duration grace, Consumer<String> report) {
+        this.runDir = runDir;
+        this.mark = mark;
+        this.grace = grace;
+        this.report = report;
+    }
+
+    void stop() throws IOException, InterruptedException {
+        List<Found> found = new ArrayList<>();
+        for (Path file : pidFiles()) {
+            PidFile pidFile = new PidFile(file);
+            OptionalLong pid = pidFile.read();
+            Optional<ProcessHandle> process = pid.isPresent()
+                    ? ProcessHandle.of(pid.getAsLong()).filter(ProcessHandle::isAlive) : Optional.empty();
+            if (process.isPresent()) {
+                Optional<String> stranger = strangerReason(process.get(), file);
+                if (stranger.isEmpty()) {
+                    found.add(new Found(instanceName(file), process.get(), pidFile));
+                    process.get().destroy();
+                    continue;
+                }
+                report.accept("run/" + file.getFileName() + " names pid " + pid.getAsLong() + ", which "
+                        + stranger.get() + ": left alone");
+            }
+            pidFile.delete();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Found leftover : found) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            boolean clean = waitFor(leftover.process(), Duration.ofNanos(left));
+            if (!clean) {
+                leftover.process().destroyForcibly();
+                waitFor(leftover.process(), KILL_WAIT);
+            }
+            leftover.pidFile().delete();
+            report.accept("stopped " + leftover.name() + " (pid " + leftover.process().pid()
+                    + ") left running by an earlier run" + (clean ? ""
+                    : " (it ignored SIGTERM for " + AppServer.seconds(grace) + " s and was killed)"));
+        }
+    }
+
+    private List<Path> pidFiles() throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(runDir)) {
+            return files.filter(f -> PID_FILE.matcher(f.getFileName().toString()).matches()).sorted().toList();
+        }
+    }
+
+    /** Why the process is not this app's leftover, or empty when it is. */
+    private Optional<String> strangerReason(ProcessHandle process, Path pidFile) {
+        List<String> args;
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            args = List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException e) {
+            return Optional.of("cannot be inspected (" + e.getMessage() + ")");
+        }
+        if (!args.contains(mark)) {
+            String shown = String.join(" ", args);
+            return Optional.of("runs something else (" + (shown.length() > 120 ? shown.substring(0, 120) + "…"
+                    : shown) + ")");
+        }
+        Optional<Instant> started = process.info().startInstant();
+        try {
+            Instant written = Files.getLastModifiedTime(pidFile).toInstant();
+            if (started.isPresent() && started.get().isAfter(written.plus(CLOCK_SLACK))) {
+                return Optional.of("started after the pid file was written (the pid was reused)");
+            }
+        } catch (IOException e) {
+            return Optional.of("cannot be checked against its pid file (" + e.getMessage() + ")");
+        }
+        return Optional.empty();
+    }
+
+    private static String instanceName(Path pidFile) {
+        Matcher m = PID_FILE.matcher(pidFile.getFileName().toString());
+        return m.matches() ? "app-" + m.group(1) : pidFile.getFileName().toString();
+    }
+
+    private static boolean waitFor(ProcessHandle process, Duration bound) throws InterruptedException {
+        try {
+            process.onExit().get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return !process.isAlive();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !process.isAlive();
+        }
+    }
+
+    private record Found(String name, ProcessHandle process, PidFile pidFile) {
+    }
+}
