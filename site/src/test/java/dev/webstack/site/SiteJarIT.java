@@ -88,7 +88,8 @@ class SiteJarIT {
                     + "Content-Length: " + body.length() + "\r\n\r\n"
                     + body.substring(0, 10)).getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Thread.sleep(500); // let the site start on the request: it now waits for the rest of the body
+            // the site has taken the request in (it now waits for the rest of the body) before the SIGTERM
+            awaitReadByServer(port, socket.getLocalPort());
 
             process.destroy(); // SIGTERM
             awaitRefusingConnections(port);
@@ -144,6 +145,28 @@ class SiteJarIT {
             Thread.sleep(100);
         }
         throw new AssertionError("the site never said it was listening on " + port);
+    }
+
+    /**
+     * Waits (bounded) until the server's end of the connection from {@code clientPort} has nothing left unread in
+     * its receive queue: the kernel's own count, from /proc/net/tcp and tcp6.
+     */
+    private static void awaitReadByServer(int serverPort, int clientPort) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            // Java's sockets are IPv6 ones (127.0.0.1 mapped) unless told otherwise: look in both tables
+            List<String> lines = new java.util.ArrayList<>(Files.readAllLines(Path.of("/proc/net/tcp")));
+            lines.addAll(Files.readAllLines(Path.of("/proc/net/tcp6")));
+            for (String line : lines) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 4 && f[1].endsWith(String.format(":%04X", serverPort))
+                        && f[2].endsWith(String.format(":%04X", clientPort)) && f[4].endsWith(":00000000")) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the site did not read the request's first bytes within 10 s");
     }
 
     private static void awaitRefusingConnections(int port) throws InterruptedException {

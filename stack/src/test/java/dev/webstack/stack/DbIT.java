@@ -77,7 +77,7 @@ class DbIT {
             String password = Files.readString(dir.resolve("webstack-data/db/password")).trim();
             Path slow = Files.writeString(dir.resolve("slow.sql"), "SELECT SLEEP(2);\n");
             try (WebstackProcess shell = WebstackProcess.start(dir, slow, "db", "shell", "-c", file.toString())) {
-                Thread.sleep(1000);
+                awaitClientRunning();
                 assertThat(commandLinesContaining(password)).isEmpty();
                 assertThat(shell.waitFor()).isZero();
             }
@@ -88,6 +88,17 @@ class DbIT {
             assertThat(ProcessHandle.of(mariadb).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         }
         assertThat(Files.readString(dir.resolve("webstack-data/logs/db.log"))).contains("Shutdown complete");
+    }
+
+    /** Waits (bounded) until MariaDB's command-line client, started by a `db` command, runs. */
+    private static void awaitClientRunning() throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (commandLinesContaining("--defaults-extra-file=").isEmpty()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no MariaDB client started within 30 s");
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static java.util.List<String> commandLinesContaining(String secret) throws IOException {
@@ -113,11 +124,8 @@ class DbIT {
         sql(file, "CREATE TABLE t (id INT);\n"); // creates the database
         Path slow = Files.writeString(dir.resolve("slow.sql"), "SELECT SLEEP(3) AS slept;\nSELECT 'done' AS state;\n");
         try (WebstackProcess shell = WebstackProcess.start(dir, slow, "db", "shell", "-c", file.toString())) {
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (!Files.exists(dir.resolve("webstack-data/run/command.pid")) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            Thread.sleep(500);
+            awaitClientRunning(); // so the command holds the folder and its server answers
+            assertThat(dir.resolve("webstack-data/run/command.pid")).exists();
             WebstackProcess reload = WebstackProcess.run(dir, "reload", "-c", file.toString());
             assertThat(reload.waitFor()).isEqualTo(1);
             assertThat(reload.output()).contains("no stack is running");
