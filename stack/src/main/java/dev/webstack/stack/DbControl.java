@@ -4,8 +4,6 @@ import dev.webstack.db.Database;
 import dev.webstack.db.DbClient;
 import dev.webstack.db.EmbeddedDatabase;
 import dev.webstack.db.MariaDbBinaries;
-import dev.webstack.stack.config.ConfigException;
-import dev.webstack.stack.config.ConfigLoader;
 import dev.webstack.stack.config.StackConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -28,16 +26,11 @@ public final class DbControl {
     }
 
     public static int run(Path configFile, Action action, PrintWriter out, PrintWriter err) throws Exception {
-        StackConfig config;
-        try {
-            config = ConfigLoader.load(ConfigLoader.locate(Optional.ofNullable(configFile)),
-                    ConfigLoader.bundledSiteRoot());
-        } catch (ConfigException e) {
-            e.errors().forEach(err::println);
-            err.println("webstack: the config has " + e.errors().size() + " problem(s)");
-            err.flush();
+        Optional<StackConfig> loaded = StackControl.loadConfig(configFile, err, "");
+        if (loaded.isEmpty()) {
             return 2;
         }
+        StackConfig config = loaded.get();
         if (!config.db().enabled()) {
             err.println("webstack: the db tier is disabled in the config (db.enabled: false)");
             err.flush();

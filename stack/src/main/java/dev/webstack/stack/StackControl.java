@@ -18,23 +18,33 @@ public final class StackControl {
     }
 
     /**
+     * The config a command acts on (the given file, else webstack.yaml here, else the defaults); empty, with every
+     * problem printed and then "the config has N problem(s)" and {@code consequence}, when it does not load.
+     */
+    static Optional<StackConfig> loadConfig(Path configFile, PrintWriter err, String consequence) {
+        try {
+            return Optional.of(ConfigLoader.load(ConfigLoader.locate(Optional.ofNullable(configFile)),
+                    ConfigLoader.bundledSiteRoot()));
+        } catch (ConfigException e) {
+            e.errors().forEach(err::println);
+            err.println("webstack: the config has " + e.errors().size() + " problem(s)" + consequence);
+            err.flush();
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Sends SIGHUP to the stack running on the config's data folder and waits for the outcome it writes.
      *
      * @return 0 when the reload took, 1 when it failed or no stack runs, 2 when the config cannot be read
      */
     public static int reload(Path configFile, PrintWriter out, PrintWriter err) throws Exception {
-        StackConfig config;
-        try {
-            config = ConfigLoader.load(ConfigLoader.locate(Optional.ofNullable(configFile)),
-                    ConfigLoader.bundledSiteRoot());
-        } catch (ConfigException e) {
-            e.errors().forEach(err::println);
-            err.println("webstack: the config has " + e.errors().size()
-                    + " problem(s); nothing was reloaded (the stack keeps serving what it had)");
-            err.flush();
+        Optional<StackConfig> loaded = loadConfig(configFile, err,
+                "; nothing was reloaded (the stack keeps serving what it had)");
+        if (loaded.isEmpty()) {
             return 2;
         }
-        Path root = config.dataDir();
+        Path root = loaded.get().dataDir();
         Optional<Long> pid = DataDir.runningPid(root);
         if (pid.isEmpty()) {
             err.println("webstack: no stack is running on the data folder " + root + " (start it with ./webstack up)");

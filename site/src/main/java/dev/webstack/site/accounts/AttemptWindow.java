@@ -1,5 +1,6 @@
 package dev.webstack.site.accounts;
 
+import dev.webstack.site.data.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,17 +48,7 @@ record AttemptWindow(String table, String column, int limit, int minutes) {
 
     /** Forgets attempts older than the window, in bounded batches; returns how many went. */
     int deleteOld(Connection connection) throws SQLException {
-        int total = 0;
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table
-                + " WHERE attempted_at < UTC_TIMESTAMP(3) - INTERVAL " + minutes + " MINUTE LIMIT 1000")) {
-            for (int round = 0; round < 100; round++) {
-                int removed = delete.executeUpdate();
-                total += removed;
-                if (removed < 1000) {
-                    break;
-                }
-            }
-        }
-        return total;
+        return Database.deleteInBatches(connection, "DELETE FROM " + table
+                + " WHERE attempted_at < UTC_TIMESTAMP(3) - INTERVAL " + minutes + " MINUTE");
     }
 }

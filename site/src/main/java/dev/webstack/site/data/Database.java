@@ -108,6 +108,24 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Runs {@code DELETE FROM ... WHERE ...} ({@code delete}, without LIMIT) in batches of 1000 rows, at most 100
+     * of them, so a clean-up never holds locks on a large table for long; returns how many rows went.
+     */
+    public static int deleteInBatches(Connection connection, String delete) throws SQLException {
+        int total = 0;
+        try (PreparedStatement statement = connection.prepareStatement(delete + " LIMIT 1000")) {
+            for (int round = 0; round < 100; round++) {
+                int removed = statement.executeUpdate();
+                total += removed;
+                if (removed < 1000) {
+                    break;
+                }
+            }
+        }
+        return total;
+    }
+
+    /**
      * {@code SELECT 1} within {@link #HEALTH_TIMEOUT_MS} plus the borrowing timeout; never throws. The network
      * timeout is set on the connection itself, so a server that accepts but never answers cannot hang the probe.
      */

@@ -98,20 +98,8 @@ public final class SessionStore {
 
     /** Removes expired sessions, in bounded batches; returns how many went. */
     public int deleteExpired() {
-        return database.query(connection -> {
-            int total = 0;
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP(3) LIMIT 1000")) {
-                for (int round = 0; round < 100; round++) {
-                    int removed = delete.executeUpdate();
-                    total += removed;
-                    if (removed < 1000) {
-                        break;
-                    }
-                }
-            }
-            return total;
-        });
+        return database.query(connection -> Database.deleteInBatches(connection,
+                "DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP(3)"));
     }
 
     private void extend(Session session) {
