@@ -5,7 +5,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * How the stack hears of app instances: the edge's upstream pool adds an instance on {@link #healthy} and takes it
  * out on {@link #leaving}. Each {@code healthy} is followed by exactly one {@code leaving} for the same
- * {@link Instance} value before that instance is stopped, after it crashed, or when it turns unhealthy.
+ * {@link Instance} value before that instance is stopped, after it crashed, or when it turns unhealthy. During a
+ * restart or deploy ({@link AppServer#replace}) the new instance of slot N is healthy before the old one of slot N
+ * leaves, so for a moment two instances with the same index are in the pool: key the pool on the whole value.
  *
  * <p>The listener hears of a change before {@link AppServer#status} shows it: when {@link AppServer#start} returns,
  * {@code healthy} has been called for every healthy instance. Called from the supervisor's threads, several at

@@ -10,38 +10,56 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * The app tier: runs N instances of the site's code as child processes and keeps them alive (Passenger, Kamal).
  * Each instance has an {@link InstanceSupervisor}; the stack hears of instances joining and leaving the pool through
- * the {@link AppListener}. Files: {@code logs/app-N.log} (output, rotated) and {@code run/app-N.pid} in the data
- * folder.
+ * the {@link AppListener}. Files: {@code logs/app-N.log} (output, rotated; one per slot, shared by the old and the
+ * new instance during a restart or deploy) and {@code run/app-N.pid} or {@code run/app-N.G.pid} (see
+ * {@link PidFile}) in the data folder.
  *
  * <p>Lifecycle: the constructor does no I/O; {@link #start} stops leftovers of a crashed run, spawns the instances and
- * returns once all are healthy (or, at the start timeout, some are); {@link #close} drains and stops them, and works
- * after a failed or partial start.
+ * returns once all are healthy (or, at the start timeout, some are); {@link #replace} swaps them for new ones, one
+ * slot at a time ({@code webstack restart app}, {@code webstack deploy}); {@link #close} drains and stops them, and
+ * works after a failed or partial start and during a replace.
  */
 public final class AppServer implements AutoCloseable {
     private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(2);
     /** Beyond the drain and the SIGTERM grace: SIGKILL's wait and the output's last bytes. */
     private static final Duration CLOSE_SLACK = Duration.ofSeconds(10);
 
-    private final AppConfig config;
+    private volatile AppConfig config;
     private final Path dataDir;
+    private final Path logsDir;
+    private final Path runDir;
     private final Map<String, String> extraEnv;
     private final AppListener listener;
     private final Duration healthInterval;
     private final Object settled = new Object();
+    /** One per slot, in index order: what {@link #status} shows. Guarded by this. */
     private final List<InstanceSupervisor> supervisors = new ArrayList<>();
+    /**
+     * Started or displaced by a replace and not (or no longer) in a slot: the new one until it is healthy, the old
+     * one while it is stopped. {@link #close} stops these too. Guarded by this.
+     */
+    private final List<InstanceSupervisor> beside = new ArrayList<>();
+    /** One per slot, shared by its successive supervisors, closed by {@link #close}. Guarded by this. */
+    private final Map<Integer, RotatingLog> logs = new HashMap<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private Lifecycle lifecycle = Lifecycle.NEW; // guarded by this
+    private int generations; // guarded by this: see PidFile
+    private boolean replaceRunning; // guarded by this
+    private int replacingSlot; // guarded by this: the slot a replace has two processes in, 0 for none
     private boolean changed; // guarded by settled
+    private HttpClient probeClient; // guarded by this
     private ExecutorService probeExecutor;
     private final List<Thread> probeThreads = new ArrayList<>(); // guarded by itself
     private Thread shutdownHook;
@@ -59,6 +77,8 @@ public final class AppServer implements AutoCloseable {
             Duration healthInterval) {
         this.config = config;
         this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.logsDir = this.dataDir.resolve("logs");
+        this.runDir = this.dataDir.resolve("run");
         this.extraEnv = Map.copyOf(extraEnv);
         this.listener = listener;
         this.healthInterval = healthInterval;
@@ -77,10 +97,10 @@ public final class AppServer implements AutoCloseable {
             lifecycle = Lifecycle.STARTING;
         }
         try {
-            Path logs = Files.createDirectories(dataDir.resolve("logs"));
-            Path run = Files.createDirectories(dataDir.resolve("run"));
-            new Leftovers(run, config.mark(), config.stopGrace(), this::event).stop();
-            spawnAll(logs, run);
+            Files.createDirectories(logsDir);
+            Files.createDirectories(runDir);
+            new Leftovers(runDir, config.mark(), config.stopGrace(), this::event).stop();
+            spawnAll();
             awaitHealthy();
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
@@ -93,7 +113,7 @@ public final class AppServer implements AutoCloseable {
         }
     }
 
-    private synchronized void spawnAll(Path logs, Path run) {
+    private synchronized void spawnAll() {
         if (lifecycle == Lifecycle.CLOSED) {
             return;
         }
@@ -106,19 +126,27 @@ public final class AppServer implements AutoCloseable {
             }
             return t;
         });
-        HealthProbe probe = new HealthProbe(HealthProbe.clientBuilder().executor(probeExecutor).build(),
-                config.healthPath());
-        Map<String, String> env = new HashMap<>(config.env());
-        env.putAll(extraEnv);
+        probeClient = HealthProbe.clientBuilder().executor(probeExecutor).build();
+        int generation = ++generations;
         for (int i = 1; i <= config.instances(); i++) {
-            supervisors.add(new InstanceSupervisor(i, config, Map.copyOf(env), probe, healthInterval,
-                    new RotatingLog(logs.resolve("app-" + i + ".log"), config.logMaxBytes(), config.logFilesKept()),
-                    new PidFile(run.resolve("app-" + i + ".pid")), listener, this::wakeStart));
+            supervisors.add(supervisor(i, config, generation, false));
         }
         // A safety net should the JVM exit without close(): no instance outlives webstack.
         shutdownHook = new Thread(this::close, "app-server-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         supervisors.forEach(InstanceSupervisor::start);
+    }
+
+    /** A supervisor for slot {@code index}, writing to the slot's log and to its generation's pid file. */
+    private InstanceSupervisor supervisor(int index, AppConfig with, int generation, boolean trial) {
+        assert Thread.holdsLock(this);
+        Map<String, String> env = new HashMap<>(with.env());
+        env.putAll(extraEnv);
+        // The slot's log keeps the bounds of the config that created it: old and new instance write to one file.
+        RotatingLog log = logs.computeIfAbsent(index, i -> new RotatingLog(logsDir.resolve("app-" + i + ".log"),
+                with.logMaxBytes(), with.logFilesKept()));
+        return new InstanceSupervisor(index, with, Map.copyOf(env), new HealthProbe(probeClient, with.healthPath()),
+                healthInterval, log, PidFile.of(runDir, index, generation), listener, this::stateChanged, trial);
     }
 
     private void awaitHealthy() throws IOException, InterruptedException {
@@ -145,30 +173,199 @@ public final class AppServer implements AutoCloseable {
                         + " with 200 within " + seconds(config.startTimeout()) + " s: " + describeUnhealthy()
                         + " (their output is in " + dataDir.resolve("logs") + "/app-N.log)");
             }
-            synchronized (settled) {
-                if (!changed) {
-                    long left = Math.min(deadline - System.nanoTime(), Duration.ofMillis(500).toNanos());
-                    if (left > 0) {
-                        TimeUnit.NANOSECONDS.timedWait(settled, left);
-                    }
+            awaitChange(deadline - System.nanoTime());
+        }
+    }
+
+    /** Waits until an instance changed state since the last call, at most {@code nanos} (and 500 ms). */
+    private void awaitChange(long nanos) throws InterruptedException {
+        synchronized (settled) {
+            if (!changed) {
+                long left = Math.min(nanos, Duration.ofMillis(500).toNanos());
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(settled, left);
                 }
-                changed = false;
             }
+            changed = false;
         }
     }
 
     private String describeUnhealthy() {
-        return supervisors.stream().filter(s -> s.status().state() != InstanceState.HEALTHY)
-                .map(InstanceSupervisor::describe).collect(Collectors.joining("; "));
-    }
-
-    /** Each instance's pid, port, state, uptime, restarts and last exit code, in index order. */
-    public List<InstanceStatus> status() {
         List<InstanceSupervisor> all;
         synchronized (this) {
             all = List.copyOf(supervisors);
         }
-        return all.stream().map(InstanceSupervisor::status).toList();
+        return all.stream().filter(s -> s.status().state() != InstanceState.HEALTHY)
+                .map(InstanceSupervisor::describe).collect(Collectors.joining("; "));
+    }
+
+    /** The config the instances run: the constructor's, or the last one {@link #replace} put in place. */
+    public AppConfig config() {
+        return config;
+    }
+
+    /**
+     * Each slot's pid, port, state, uptime, restarts and last exit code, one entry per slot, in index order. During a
+     * restart or deploy a slot shows its old instance (with {@link InstanceStatus#replacing}) until the new one is
+     * healthy and in the pool; from then on the new one, while the old one is drained and stopped beside it. A slot
+     * a deploy adds appears once its instance is healthy; a slot it removes disappears as its stop begins.
+     */
+    public List<InstanceStatus> status() {
+        List<InstanceSupervisor> all;
+        int replacing;
+        synchronized (this) {
+            all = List.copyOf(supervisors);
+            replacing = replacingSlot;
+        }
+        return all.stream().map(s -> s.status().withReplacing(s.index() == replacing)).toList();
+    }
+
+    /**
+     * Replaces every instance, one at a time, with one running {@code next} (the same config for a restart, a new
+     * command for a deploy): for slot N, start a new instance, wait until it is healthy ({@link AppListener#healthy}
+     * has put it in the pool), then stop the old one of slot N (drained through {@link AppListener#leaving}, SIGTERM,
+     * SIGKILL after the grace). So each slot has an instance in the pool throughout. {@code progress} hears each step
+     * ("app-1: new instance pid P on port X is healthy, in the pool"); the slot's log has the same lines.
+     *
+     * <p>A new instance that exits before it is healthy, or is not healthy within {@code next.startTimeout()}, is
+     * stopped (not restarted) and the replacement is rolled back: slots already replaced get an instance of the
+     * current config again, by the same steps, so the old version keeps serving; then this throws. An old instance
+     * that was crashed, in a crash loop or unhealthy is simply stopped once its successor is healthy: a deploy is how
+     * a crash loop is fixed. When {@code next} has more instances, the extra slots are started after the others
+     * were replaced; when it has fewer, the surplus slots are stopped last. On success {@link #config} becomes
+     * {@code next}.
+     *
+     * <p>One replace at a time, and only between {@link #start} and {@link #close}. A {@link #close} meanwhile stops
+     * every instance, old and new, and this throws {@link ReplaceFailedException} (nothing is rolled back). An
+     * interrupt stops the new instance of the slot being replaced if it is not yet healthy, leaves the slots done so
+     * far on {@code next}, and throws {@link InterruptedException}; the config stays the current one.
+     *
+     * @throws ReplaceFailedException when a new instance failed (the message names the slot, why, and how the
+     *         rollback went) or the server was closed meanwhile
+     * @throws IllegalStateException when another replace is running, or the server is not running
+     */
+    public void replace(AppConfig next, Consumer<String> progress) throws ReplaceFailedException,
+            InterruptedException {
+        Objects.requireNonNull(next, "next");
+        Objects.requireNonNull(progress, "progress");
+        synchronized (this) {
+            switch (lifecycle) {
+                case NEW -> throw new IllegalStateException(
+                        "the app server was not started: a restart or deploy needs running instances");
+                case STARTING -> throw new IllegalStateException(
+                        "the app server is still starting: a restart or deploy can follow once start() has returned");
+                case CLOSED -> throw new IllegalStateException(
+                        "the app server is closed: there is nothing to restart or deploy");
+                case RUNNING -> {
+                }
+            }
+            if (replaceRunning) {
+                throw new IllegalStateException("a restart or deploy is already running");
+            }
+            replaceRunning = true;
+        }
+        try {
+            new RollingReplace(this, config, next, progress).run();
+            config = next;
+        } finally {
+            synchronized (this) {
+                replaceRunning = false;
+                replacingSlot = 0;
+            }
+        }
+    }
+
+    // What RollingReplace does to the slots; the sequence itself is there.
+
+    synchronized int nextGeneration() {
+        return ++generations;
+    }
+
+    /**
+     * Starts a supervisor, on trial, for slot {@code index} beside the slot's current one (or as a new slot's first);
+     * {@link #status} marks the slot as being replaced.
+     */
+    synchronized InstanceSupervisor startBeside(int index, AppConfig with, int generation)
+            throws ReplaceFailedException {
+        if (lifecycle == Lifecycle.CLOSED) {
+            throw RollingReplace.closedMeanwhile();
+        }
+        beside.removeIf(InstanceSupervisor::hasEnded); // left by an interrupted replace
+        InstanceSupervisor s = supervisor(index, with, generation, true);
+        beside.add(s);
+        replacingSlot = index;
+        s.start();
+        return s;
+    }
+
+    /**
+     * Waits until the supervisor on trial has had a healthy instance (true), or gave it up or ended (false).
+     * Throws when the server was closed meanwhile. Its own start timeout bounds the wait.
+     */
+    boolean awaitTrial(InstanceSupervisor s) throws ReplaceFailedException, InterruptedException {
+        while (true) {
+            synchronized (this) {
+                if (lifecycle == Lifecycle.CLOSED) {
+                    throw RollingReplace.closedMeanwhile();
+                }
+            }
+            if (s.firstHealthy() != null) {
+                return true;
+            }
+            if (s.trialFailure() != null || s.hasEnded()) {
+                return false;
+            }
+            awaitChange(Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Puts the supervisor whose instance is healthy in its slot ({@link #status} shows it from now on) and returns
+     * the one it displaces, now beside it until {@link #retire}d; null when it fills a new slot at the end.
+     */
+    synchronized InstanceSupervisor swapIn(InstanceSupervisor incoming) {
+        beside.remove(incoming);
+        if (incoming.index() == supervisors.size() + 1) {
+            supervisors.add(incoming);
+            return null;
+        }
+        InstanceSupervisor outgoing = supervisors.set(incoming.index() - 1, incoming);
+        beside.add(outgoing);
+        return outgoing;
+    }
+
+    /** Takes the last slot out of {@link #status}; its supervisor stays beside the others until {@link #retire}d. */
+    synchronized InstanceSupervisor removeLastSlot() {
+        InstanceSupervisor last = supervisors.remove(supervisors.size() - 1);
+        beside.add(last);
+        return last;
+    }
+
+    /**
+     * Stops a supervisor beside the slots: its instance is drained if in the pool, sent SIGTERM, and SIGKILL after
+     * its stop grace. False when it did not stop in time (then {@link #close} waits for it again).
+     */
+    boolean retire(InstanceSupervisor s) throws InterruptedException {
+        s.requestStop();
+        boolean stopped = s.awaitStopped(closeBound(s.config()));
+        if (stopped) {
+            synchronized (this) {
+                beside.remove(s);
+            }
+        }
+        return stopped;
+    }
+
+    synchronized void replacing(int slot) {
+        replacingSlot = slot;
+    }
+
+    /** A line in the slot's log, among its instances' output; nothing once closed (the logs are). */
+    synchronized void note(int index, String line) {
+        RotatingLog log = logs.get(index);
+        if (lifecycle != Lifecycle.CLOSED && log != null) {
+            log.line(line);
+        }
     }
 
     /**
@@ -178,22 +375,25 @@ public final class AppServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<InstanceSupervisor> all;
+        List<InstanceSupervisor> all = new ArrayList<>();
         synchronized (this) {
             if (lifecycle == Lifecycle.CLOSED) {
                 all = null;
             } else {
-                lifecycle = Lifecycle.CLOSED;
-                all = List.copyOf(supervisors);
+                lifecycle = Lifecycle.CLOSED; // from now on a replace starts nothing: every supervisor is in all
+                all.addAll(supervisors);
+                all.addAll(beside);
             }
         }
         if (all == null) {
             awaitClosedElsewhere(); // a second caller (the shutdown hook, say) returns once the instances are stopped
             return;
         }
-        wakeStart();
+        stateChanged(); // wakes start() or a replace, which see CLOSED and give up
         all.forEach(InstanceSupervisor::requestStop);
-        long deadline = System.nanoTime() + config.stopGrace().multipliedBy(2).plus(CLOSE_SLACK).toNanos();
+        Duration bound = all.stream().map(s -> closeBound(s.config())).max(Duration::compareTo)
+                .orElse(closeBound(config));
+        long deadline = System.nanoTime() + bound.toNanos();
         try {
             for (InstanceSupervisor s : all) {
                 if (!s.awaitStopped(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
@@ -207,6 +407,7 @@ public final class AppServer implements AutoCloseable {
             if (probeExecutor != null) {
                 probeExecutor.shutdownNow();
             }
+            logs.values().forEach(RotatingLog::close); // after the supervisors, whose last lines go there
         }
         try {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
@@ -224,9 +425,14 @@ public final class AppServer implements AutoCloseable {
         closed.countDown();
     }
 
+    /** How long stopping an instance of {@code c} may take: drain, SIGTERM's grace, SIGKILL's wait, last output. */
+    private static Duration closeBound(AppConfig c) {
+        return c.stopGrace().multipliedBy(2).plus(CLOSE_SLACK);
+    }
+
     private void awaitClosedElsewhere() {
         try {
-            closed.await(config.stopGrace().multipliedBy(2).plus(CLOSE_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+            closed.await(closeBound(config).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -243,7 +449,7 @@ public final class AppServer implements AutoCloseable {
         shutdownHook = null;
     }
 
-    private void wakeStart() {
+    private void stateChanged() {
         synchronized (settled) {
             changed = true;
             settled.notifyAll();

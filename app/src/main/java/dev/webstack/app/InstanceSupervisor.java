@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Owns app instance N for the life of an {@link AppServer}: one thread runs the instance's loop, which reads like
- * Passenger's and Kamal's lifecycle of a target:
+ * Owns app instance N for the life of an {@link AppServer}, or until a restart or deploy replaces it: one thread
+ * runs the instance's loop, which reads like Passenger's and Kamal's lifecycle of a target:
  *
  * <pre>
  *   loop: spawn on a free port ─▶ STARTING: check health every 100 ms until a 200 (or start-timeout: stop it)
@@ -30,6 +30,12 @@ import java.util.concurrent.TimeoutException;
  * Every transition goes through {@link #move}, which holds the {@link InstanceState} contract. Listener calls are
  * made from this thread, never under the lock, and before the move they announce: once {@link #status} (or
  * {@link AppServer#start} returning) shows an instance HEALTHY, the listener has been told.
+ *
+ * <p>A restart or deploy ({@link RollingReplace}) starts a second supervisor for the slot, beside the first, <em>on
+ * trial</em>: until its instance has been healthy once, an exit (or the start timeout) is not met with a restart but
+ * ends the trial ({@link #trialFailure}), so that the replacement is rolled back at once rather than after a crash
+ * loop. Once healthy it is an ordinary supervisor. Supervisors of one slot share its log, which the
+ * {@link AppServer} owns and closes.
  */
 final class InstanceSupervisor {
     private static final int UNHEALTHY_AFTER = 3;
@@ -47,6 +53,7 @@ final class InstanceSupervisor {
     private final PidFile pidFile;
     private final AppListener listener;
     private final Runnable changed;
+    private final boolean trial;
     private final RestartBackoff backoff;
     private final Thread thread;
 
@@ -60,13 +67,18 @@ final class InstanceSupervisor {
     private String lastCheck = "none yet";
     private String lastOutput = "";
     private boolean stopRequested;
+    private Instance firstHealthy;
+    private String trialFailure;
 
     /**
      * @param env the config's environment and the stack's extras; PORT, BIND and APP_INSTANCE are added per spawn
-     * @param changed run after each change of state, to wake {@link AppServer#start}
+     * @param log the slot's log, shared with the other supervisors of the slot and closed by the {@link AppServer}
+     * @param changed run after each change of state, to wake {@link AppServer#start} and a replace
+     * @param trial whether an exit before the instance was ever healthy ends the loop instead of a restart
      */
     InstanceSupervisor(int index, AppConfig config, Map<String, String> env, HealthProbe probe,
-            Duration healthInterval, RotatingLog log, PidFile pidFile, AppListener listener, Runnable changed) {
+            Duration healthInterval, RotatingLog log, PidFile pidFile, AppListener listener, Runnable changed,
+            boolean trial) {
         this.index = index;
         this.name = "app-" + index;
         this.config = config;
@@ -77,6 +89,7 @@ final class InstanceSupervisor {
         this.pidFile = pidFile;
         this.listener = listener;
         this.changed = changed;
+        this.trial = trial;
         this.backoff = new RestartBackoff(config.restartBackoffMin(), config.restartBackoffMax(),
                 config.crashLoopFailures(), config.crashLoopWindow());
         this.thread = new Thread(this::run, name);
@@ -102,9 +115,35 @@ final class InstanceSupervisor {
         return !thread.isAlive();
     }
 
+    /** Whether the loop has ended (its instance is stopped, or it never started): {@link #awaitStopped} is done. */
+    boolean hasEnded() {
+        return thread.getState() == Thread.State.TERMINATED;
+    }
+
+    int index() {
+        return index;
+    }
+
+    AppConfig config() {
+        return config;
+    }
+
     synchronized InstanceStatus status() {
         return new InstanceStatus(index, process == null ? 0 : process.pid(), process == null ? 0 : process.port(),
-                state, process == null ? Duration.ZERO : process.uptime(), restarts, lastExitCode, crashLoop);
+                state, process == null ? Duration.ZERO : process.uptime(), restarts, lastExitCode, crashLoop, false);
+    }
+
+    /** The first of its instances the listener was told is healthy; null while none was. */
+    synchronized Instance firstHealthy() {
+        return firstHealthy;
+    }
+
+    /**
+     * On trial: why its instance was given up before it was ever healthy, as words after "the new instance"
+     * ("exited with code 3 before it was healthy"); null while it was not.
+     */
+    synchronized String trialFailure() {
+        return trialFailure;
     }
 
     /** One line for an error message: where it is, its last health check and its last words. */
@@ -143,6 +182,15 @@ final class InstanceSupervisor {
                     continue;
                 }
                 bindFailures = 0;
+                if (trial && firstHealthy() == null) {
+                    synchronized (this) {
+                        trialFailure = exit.why();
+                    }
+                    log.line("not restarted: it was started by a restart or deploy, which gives it up");
+                    changed.run();
+                    awaitStop(null);
+                    break;
+                }
                 if (backoff.exited(System.nanoTime())) {
                     synchronized (this) {
                         crashLoop = true;
@@ -172,7 +220,6 @@ final class InstanceSupervisor {
             event(name + ": supervisor failed: " + e);
         } finally {
             stopProcess();
-            log.close();
             changed.run();
         }
     }
@@ -191,7 +238,7 @@ final class InstanceSupervisor {
                 lastCheck = "not started: " + e.getMessage();
             }
             move(InstanceState.CRASHED);
-            return new Exit(-1, 0, false);
+            return new Exit(-1, 0, false, "could not be started (" + e.getMessage() + ")");
         }
         Instance started = new Instance(index, p.pid(), port);
         synchronized (this) {
@@ -200,7 +247,7 @@ final class InstanceSupervisor {
         }
         log.line("started pid " + p.pid() + " on port " + port);
         try {
-            pidFile.write(p.pid());
+            pidFile.write(p.pid(), config.mark());
         } catch (IOException e) {
             event(name + ": could not write " + pidFile.path() + " (" + e.getMessage() + "): if webstack crashes, "
                     + "pid " + p.pid() + " is not stopped at the next start");
@@ -208,7 +255,7 @@ final class InstanceSupervisor {
         p.onExit().thenRun(this::wake);
         changed.run();
 
-        watch(p, started);
+        String stoppedBecause = watch(p, started);
         if (isStopRequested() && p.isAlive()) {
             return null;
         }
@@ -233,11 +280,15 @@ final class InstanceSupervisor {
             move(InstanceState.CRASHED);
         }
         boolean portTaken = wasStarting && p.output().tail().contains("Address already in use");
-        return new Exit(code, port, portTaken);
+        return new Exit(code, port, portTaken, stoppedBecause != null ? stoppedBecause
+                : "exited with code " + code + (wasStarting ? " before it was healthy" : ""));
     }
 
-    /** Health-checks the running process until it exits or a stop is asked. */
-    private void watch(InstanceProcess p, Instance started) throws InterruptedException {
+    /**
+     * Health-checks the running process until it exits or a stop is asked (null), or until it missed its start
+     * timeout and was stopped (why, in words).
+     */
+    private String watch(InstanceProcess p, Instance started) throws InterruptedException {
         long startDeadline = System.nanoTime() + config.startTimeout().toNanos();
         long healthySince = 0;
         boolean recovered = false;
@@ -246,31 +297,36 @@ final class InstanceSupervisor {
             if (state() == InstanceState.STARTING) {
                 HealthProbe.Result result = check(p);
                 if (result == null) {
-                    return; // exited during the check
+                    return null; // exited during the check
                 }
                 if (result.ok()) {
                     log.line("healthy: GET " + probe.url(p.port()) + " answered 200");
                     healthy(started);
-                    move(InstanceState.HEALTHY);
+                    synchronized (this) { // one step: a replace that sees firstHealthy finds it HEALTHY too
+                        move(InstanceState.HEALTHY);
+                        if (firstHealthy == null) {
+                            firstHealthy = started;
+                        }
+                    }
                     healthySince = System.nanoTime();
                 } else if (System.nanoTime() - startDeadline > 0) {
                     String why = "not healthy within " + AppServer.seconds(config.startTimeout()) + " s (GET "
-                            + probe.url(p.port()) + ": " + result.detail() + "): stopping it";
-                    log.line(why);
-                    event(name + " " + why);
+                            + probe.url(p.port()) + ": " + result.detail() + ")";
+                    log.line(why + ": stopping it");
+                    event(name + " " + why + ": stopping it");
                     p.terminate(config.stopGrace());
-                    return;
+                    return "was " + why + ", and was stopped";
                 } else {
                     awaitStopOrExit(STARTING_CHECK_INTERVAL);
                 }
                 continue;
             }
             if (awaitStopOrExit(healthInterval)) {
-                return;
+                return null;
             }
             HealthProbe.Result result = check(p);
             if (result == null) {
-                return;
+                return null;
             }
             if (result.ok()) {
                 failures = 0;
@@ -293,6 +349,7 @@ final class InstanceSupervisor {
                 move(InstanceState.UNHEALTHY);
             }
         }
+        return null;
     }
 
     /** A health check, or null when the process exited meanwhile (a refused connection then says nothing). */
@@ -457,7 +514,10 @@ final class InstanceSupervisor {
         }
     }
 
-    /** How a process ended: its code, its port, and whether it failed to bind that port (not a crash then). */
-    private record Exit(int code, int port, boolean portTaken) {
+    /**
+     * How a process ended: its code, its port, whether it failed to bind that port (not a crash then), and what
+     * happened in words after "the instance" ("exited with code 3 before it was healthy").
+     */
+    private record Exit(int code, int port, boolean portTaken, String why) {
     }
 }

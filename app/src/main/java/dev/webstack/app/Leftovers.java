@@ -13,30 +13,31 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Stops the instances a crashed earlier run left running, found through {@code run/app-N.pid}. A pid file names a
- * leftover only when that process still runs, its command line holds this app's {@linkplain AppConfig#mark mark}
- * (the jar, say), and it started before the pid file was written: a pid reused by an unrelated process, or by an
- * instance of another stack running the same jar, is left alone. Leftovers get SIGTERM together, and SIGKILL after
- * the stop grace.
+ * Stops the instances a crashed earlier run left running, found through {@code run/app-N.pid} and, for instances a
+ * restart or deploy started, {@code run/app-N.G.pid} (see {@link PidFile}). A pid file names a leftover only when
+ * that process still runs, its command line holds the {@linkplain AppConfig#mark mark} (the jar, say) written in the
+ * pid file, and it started before the pid file was written: a pid reused by an unrelated process, or by an instance
+ * of another stack running the same jar, is left alone. The mark comes from the file, not from the config, because
+ * a deploy may have run another jar than the config file names; a file holding only a pid (an earlier version's) is
+ * checked against the config's mark. Leftovers get SIGTERM together, and SIGKILL after the stop grace.
  */
 final class Leftovers {
-    private static final Pattern PID_FILE = Pattern.compile("app-(\\d+)\\.pid");
     /** /proc start times are derived from the boot time in whole seconds. */
     private static final Duration CLOCK_SLACK = Duration.ofSeconds(2);
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
     private final Path runDir;
-    private final String mark;
+    private final String configMark;
     private final Duration grace;
     private final Consumer<String> report;
 
-    Leftovers(Path runDir, String mark, Duration grace, Consumer<String> report) {
+    /** @param configMark what a pid file without a mark is checked against: the config's {@link AppConfig#mark} */
+    Leftovers(Path runDir, String configMark, Duration grace, Consumer<String> report) {
         this.runDir = runDir;
-        this.mark = mark;
+        this.configMark = configMark;
         this.grace = grace;
         this.report = report;
     }
@@ -49,7 +50,7 @@ final class Leftovers {
             Optional<ProcessHandle> process = pid.isPresent()
                     ? ProcessHandle.of(pid.getAsLong()).filter(ProcessHandle::isAlive) : Optional.empty();
             if (process.isPresent()) {
-                Optional<String> stranger = strangerReason(process.get(), file);
+                Optional<String> stranger = strangerReason(process.get(), file, pidFile.mark().orElse(configMark));
                 if (stranger.isEmpty()) {
                     found.add(new Found(instanceName(file), process.get(), pidFile));
                     process.get().destroy();
@@ -80,12 +81,12 @@ final class Leftovers {
             return List.of();
         }
         try (Stream<Path> files = Files.list(runDir)) {
-            return files.filter(f -> PID_FILE.matcher(f.getFileName().toString()).matches()).sorted().toList();
+            return files.filter(f -> PidFile.NAME.matcher(f.getFileName().toString()).matches()).sorted().toList();
         }
     }
 
     /** Why the process is not this app's leftover, or empty when it is. */
-    private Optional<String> strangerReason(ProcessHandle process, Path pidFile) {
+    private static Optional<String> strangerReason(ProcessHandle process, Path pidFile, String mark) {
         List<String> args;
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
@@ -110,8 +111,9 @@ final class Leftovers {
         return Optional.empty();
     }
 
+    /** {@code app-N}, whatever the generation: the slot is what a person knows the instance by. */
     private static String instanceName(Path pidFile) {
-        Matcher m = PID_FILE.matcher(pidFile.getFileName().toString());
+        Matcher m = PidFile.NAME.matcher(pidFile.getFileName().toString());
         return m.matches() ? "app-" + m.group(1) : pidFile.getFileName().toString();
     }
 

@@ -18,7 +18,8 @@ class CrashRestartTest {
     @Test
     void aKilledInstanceIsRestartedAndRejoinsThePool() throws Exception {
         RecordingListener listener = new RecordingListener();
-        try (AppServer server = TestApps.server(TestApps.config(2, Map.of()), dataDir, Map.of(), listener)) {
+        AppConfig config = TestApps.config(2, Map.of());
+        try (AppServer server = TestApps.server(config, dataDir, Map.of(), listener)) {
             server.start();
             InstanceStatus before = server.status().get(0);
             ProcessHandle.of(before.pid()).orElseThrow().destroyForcibly();
@@ -39,7 +40,8 @@ class CrashRestartTest {
                     .contains("[webstack] exited with code 137\n")
                     .contains("[webstack] restarting in 0.05 s\n")
                     .contains("[webstack] started pid " + after.pid() + " on port " + after.port());
-            assertThat(dataDir.resolve("run/app-1.pid")).hasContent(after.pid() + "\n");
+            assertThat(dataDir.resolve("run/app-1.pid"))
+                    .hasContent(TestApps.pidFileText(config, after.pid()));
             assertThat(server.status().get(1).restarts()).isZero();
         }
     }

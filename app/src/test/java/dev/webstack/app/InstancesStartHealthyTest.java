@@ -20,7 +20,8 @@ class InstancesStartHealthyTest {
     @Test
     void instancesStartHealthyOnTheirOwnPortsWithTheirEnvironmentAndStopAfterLeaving() throws Exception {
         RecordingListener listener = new RecordingListener();
-        AppServer server = TestApps.server(TestApps.config(3, Map.of("GREETING", "hello")), dataDir,
+        AppConfig config = TestApps.config(3, Map.of("GREETING", "hello"));
+        AppServer server = TestApps.server(config, dataDir,
                 Map.of("DB_URL", "jdbc:mariadb://127.0.0.1:3306/foobar"), listener);
         List<InstanceStatus> running;
         try {
@@ -42,7 +43,8 @@ class InstancesStartHealthyTest {
                 assertThat(get(s.port(), "/env/GREETING").body()).isEqualTo("hello");
                 assertThat(get(s.port(), "/env/DB_URL").body()).isEqualTo("jdbc:mariadb://127.0.0.1:3306/foobar");
                 assertThat(get(s.port(), "/env/BIND").body()).isEqualTo("127.0.0.1");
-                assertThat(dataDir.resolve("run/app-" + s.index() + ".pid")).hasContent(s.pid() + "\n");
+                assertThat(dataDir.resolve("run/app-" + s.index() + ".pid"))
+                        .hasContent(TestApps.pidFileText(config, s.pid()));
                 assertThat(dataDir.resolve("logs/app-" + s.index() + ".log")).content()
                         .contains("[webstack] started pid " + s.pid() + " on port " + s.port())
                         .contains("testapp instance " + s.index());

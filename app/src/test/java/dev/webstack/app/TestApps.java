@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -63,6 +65,11 @@ final class TestApps {
         }
     }
 
+    /** What run/app-N.pid holds for an instance of {@code config}: its pid, and the mark of its command. */
+    static String pidFileText(AppConfig config, long pid) {
+        return pid + "\n" + config.mark() + "\n";
+    }
+
     static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
@@ -79,10 +86,13 @@ final class TestApps {
 
     /**
      * Records what the supervisor tells the stack, in order, as lines: "healthy 1", "leaving 1", "event ...". When
-     * told of a leaving instance, it also records whether that process was still running.
+     * told of a leaving instance, it also records whether that process was still running. It keeps the pool as the
+     * edge would, and its content after each healthy or leaving.
      */
     static final class RecordingListener implements AppListener {
         private final List<String> calls = new ArrayList<>();
+        private final Set<Instance> pool = new HashSet<>();
+        private final List<PoolChange> poolChanges = new ArrayList<>();
         private final List<Instance> healthy = new ArrayList<>();
         private final List<Instance> leaving = new ArrayList<>();
         private final List<Boolean> aliveWhenLeaving = new ArrayList<>();
@@ -91,6 +101,8 @@ final class TestApps {
         public synchronized void healthy(Instance instance) {
             calls.add("healthy " + instance.index());
             healthy.add(instance);
+            pool.add(instance);
+            poolChanges.add(new PoolChange("healthy", instance, Set.copyOf(pool)));
         }
 
         @Override
@@ -98,6 +110,8 @@ final class TestApps {
             calls.add("leaving " + instance.index());
             leaving.add(instance);
             aliveWhenLeaving.add(isAlive(instance.pid()));
+            pool.remove(instance);
+            poolChanges.add(new PoolChange("leaving", instance, Set.copyOf(pool)));
             return CompletableFuture.completedFuture(null);
         }
 
@@ -131,5 +145,14 @@ final class TestApps {
         synchronized List<Boolean> aliveWhenLeaving() {
             return List.copyOf(aliveWhenLeaving);
         }
+
+        /** Each healthy or leaving so far, with the pool after it. */
+        synchronized List<PoolChange> poolChanges() {
+            return List.copyOf(poolChanges);
+        }
+    }
+
+    /** One healthy or leaving call, and the pool after it. */
+    record PoolChange(String call, Instance instance, Set<Instance> poolAfter) {
     }
 }
