@@ -2,6 +2,7 @@ package dev.webstack.stack;
 
 import dev.webstack.dns.zone.ZoneException;
 import dev.webstack.stack.config.ConfigException;
+import dev.webstack.stack.config.Bundled;
 import dev.webstack.stack.config.ConfigLoader;
 import dev.webstack.stack.config.StackConfig;
 import java.io.IOException;
@@ -49,7 +50,7 @@ final class Reloader implements AutoCloseable {
         List<String> done = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         try {
-            StackConfig next = ConfigLoader.load(config.source(), ConfigLoader.bundledSiteRoot());
+            StackConfig next = ConfigLoader.load(config.source(), Bundled.fromLauncher());
             for (Tier tier : tiers) {
                 String what = tier.reload(next);
                 if (what != null) {

@@ -1,12 +1,14 @@
 package dev.webstack.stack;
 
 import dev.webstack.stack.config.ConfigException;
+import dev.webstack.stack.config.Bundled;
 import dev.webstack.stack.config.ConfigLoader;
 import dev.webstack.stack.config.StackConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +26,7 @@ public final class StackControl {
     static Optional<StackConfig> loadConfig(Path configFile, PrintWriter err, String consequence) {
         try {
             return Optional.of(ConfigLoader.load(ConfigLoader.locate(Optional.ofNullable(configFile)),
-                    ConfigLoader.bundledSiteRoot()));
+                    Bundled.fromLauncher()));
         } catch (ConfigException e) {
             e.errors().forEach(err::println);
             err.println("webstack: the config has " + e.errors().size() + " problem(s)" + consequence);
@@ -72,5 +74,19 @@ public final class StackControl {
         err.println("webstack: pid " + pid.get() + " did not report a reload within " + RELOAD_WAIT.toSeconds() + " s");
         err.flush();
         return 1;
+    }
+
+    /**
+     * Sends a request ({@code status}, {@code restart app}, {@code deploy ...}) to the stack running on the config's
+     * data folder, through its admin socket, and prints the answer as it comes.
+     *
+     * @return the stack's exit code for the request; 1 when no stack runs, 2 when the config cannot be read
+     */
+    public static int admin(Path configFile, List<String> request, PrintWriter out, PrintWriter err) {
+        Optional<StackConfig> loaded = loadConfig(configFile, err, "; cannot tell which stack to ask");
+        if (loaded.isEmpty()) {
+            return 2;
+        }
+        return AdminClient.call(loaded.get().dataDir(), request, out, err);
     }
 }

@@ -2,6 +2,7 @@ package dev.webstack.stack;
 
 import dev.webstack.dns.zone.ZoneException;
 import dev.webstack.stack.config.StackConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -48,11 +49,15 @@ public final class StackRunner {
             // Until every tier is up, a SIGHUP (a closed terminal's, say) is ignored rather than fatal.
             Signal.handle(new Signal("HUP"), s -> { });
             DbTier db = config.db().enabled() ? new DbTier(config) : null;
+            AppTier app = config.app().enabled() ? new AppTier(config, db, this::appEvent) : null;
             EdgeTier edge = new EdgeTier(config);
             DnsTier dns = config.dns().enabled() ? new DnsTier(config) : null;
             List<Tier> tiers = new ArrayList<>();
             if (db != null) {
                 tiers.add(db);
+            }
+            if (app != null) {
+                tiers.add(app);
             }
             tiers.add(edge);
             if (dns != null) {
@@ -81,18 +86,32 @@ public final class StackRunner {
                     return 1;
                 }
                 started.push(tier);
+                if (tier == edge && app != null) {
+                    app.attach(edge.server().upstream(config.app().upstream()));
+                }
                 if (tier == db) {
                     db.notices().forEach(n -> out.printf("%-5s note    %s%n", "db", n));
                 }
                 out.printf("%-5s ready   %s%n", tier.name(), tier.ready());
                 out.flush();
             }
-            printUrls(db, edge, dns);
+            AdminSocket admin;
+            try {
+                admin = AdminSocket.open(data.root(), new StackAdmin(config, db, app, edge, dns));
+            } catch (IOException e) {
+                err.println("webstack: cannot open the admin socket " + data.root().resolve(AdminSocket.FILE) + ": "
+                        + describe(e));
+                err.flush();
+                closeAll(started);
+                return 1;
+            }
+            printUrls(db, app, edge, dns);
             Reloader reloader = new Reloader(config, tiers, data.root(), out, err);
             Signal.handle(new Signal("HUP"), s -> reloader.request());
             stop.await();
             Signal.handle(new Signal("HUP"), s -> { });
             reloader.close();
+            admin.close();
             out.println("stopping (draining in-flight requests, up to "
                     + config.edge().limits().shutdownGrace().toSeconds() + " s) ...");
             out.flush();
@@ -110,6 +129,14 @@ public final class StackRunner {
         }
     }
 
+    /** App events (restarts, crash loops) as they happen, between the tiers' own lines. */
+    private void appEvent(String message) {
+        synchronized (out) {
+            out.printf("%-5s event   %s%n", "app", message);
+            out.flush();
+        }
+    }
+
     private void closeAll(Deque<Tier> started) {
         while (!started.isEmpty()) {
             Tier t = started.pop();
@@ -119,7 +146,7 @@ public final class StackRunner {
         }
     }
 
-    private void printUrls(DbTier db, EdgeTier edge, DnsTier dns) {
+    private void printUrls(DbTier db, AppTier app, EdgeTier edge, DnsTier dns) {
         out.println();
         out.println("webstack is up; data folder " + config.dataDir());
         InetSocketAddress http = edge.server().httpAddress();
@@ -141,8 +168,13 @@ public final class StackRunner {
                     .orElse(config.dns().zoneFiles().isEmpty() ? "." : config.dns().zoneFiles().get(0).origin());
             out.printf("  dig @%s -p %d %s%n", ip(at), at.getPort(), name);
         }
+        String c = config.source().map(s -> " -c " + s).orElse("");
         if (db != null) {
-            out.println("  ./webstack db shell" + config.source().map(s -> " -c " + s).orElse(""));
+            out.println("  ./webstack db shell" + c);
+        }
+        out.println("  ./webstack status" + c);
+        if (app != null) {
+            out.println("  ./webstack restart app" + c + "      # replaces the instances one at a time");
         }
         out.println("Ctrl-C or SIGTERM stops it; ./webstack reload (or SIGHUP) re-reads the config's zones.");
         out.flush();

@@ -2,7 +2,10 @@ package dev.webstack.stack;
 
 import dev.webstack.stack.cli.ConfigCommand;
 import dev.webstack.stack.cli.DbCommand;
+import dev.webstack.stack.cli.DeployCommand;
 import dev.webstack.stack.cli.ReloadCommand;
+import dev.webstack.stack.cli.RestartCommand;
+import dev.webstack.stack.cli.StatusCommand;
 import dev.webstack.stack.cli.UpCommand;
 import dev.webstack.stack.cli.VersionCommand;
 import picocli.CommandLine;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "A complete web infrastructure for one domain: DNS, edge web server, application server, database.",
-        subcommands = {UpCommand.class, ReloadCommand.class, ConfigCommand.class, DbCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpCommand.class, StatusCommand.class, RestartCommand.class, DeployCommand.class, ReloadCommand.class, ConfigCommand.class, DbCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class WebstackCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_RUNTIME = 1;

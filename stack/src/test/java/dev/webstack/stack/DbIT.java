@@ -27,6 +27,7 @@ class DbIT {
         Files.createDirectories(dir.resolve("site"));
         Files.writeString(dir.resolve("site/index.html"), "hello\n");
         return Files.writeString(dir.resolve("webstack.yaml"), """
+                app: { enabled: false }
                 edge:
                   http: { port: 0 }
                   https: { enabled: false }
@@ -152,6 +153,7 @@ class DbIT {
             Path other = Files.createDirectories(dir.resolve("other"));
             Files.createDirectories(other.resolve("site"));
             Path external = Files.writeString(other.resolve("webstack.yaml"), """
+                    app: { enabled: false }
                     db:
                       mode: external
                       user: foobar

@@ -36,6 +36,7 @@ class DnsReloadIT {
         Files.writeString(dir.resolve("example.org.zone"), ZONE.formatted(1, "192.0.2.10"));
         Path file = dir.resolve("webstack.yaml");
         Files.writeString(file, """
+                app: { enabled: false }
                 edge:
                   http: { port: 0 }
                   https: { enabled: false }

@@ -32,6 +32,7 @@ class ProxyIT {
             Files.writeString(dir.resolve("public/style.css"), "body { color: teal }\n");
             Path file = dir.resolve("webstack.yaml");
             Files.writeString(file, """
+                    app: { enabled: false }
                     edge:
                       http: { port: 0 }
                       https: { enabled: false }

@@ -23,6 +23,7 @@ class StackIT {
         Files.writeString(dir.resolve("site/index.html"), "<h1>hello from webstack</h1>\n");
         Path file = dir.resolve("webstack.yaml");
         Files.writeString(file, """
+                app: { enabled: false }
                 edge:
                   http: { port: 0 }
                   https: { port: 0 }

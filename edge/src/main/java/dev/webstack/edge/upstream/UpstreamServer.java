@@ -57,6 +57,11 @@ public final class UpstreamServer {
                 && (config.maxConnections() == 0 || inFlight.get() < config.maxConnections());
     }
 
+    /** Whether passive health checks have taken it out for a while, now ({@code webstack status} shows it). */
+    public boolean isEjected() {
+        return isEjected(System.nanoTime());
+    }
+
     boolean isEjected(long nowNanos) {
         return nowNanos - ejectedUntilNanos < 0;
     }

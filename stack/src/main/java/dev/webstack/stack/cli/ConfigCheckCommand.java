@@ -5,6 +5,7 @@ import dev.webstack.dns.zone.ZoneLoader;
 import dev.webstack.stack.WebstackCommand;
 import dev.webstack.stack.config.ConfigError;
 import dev.webstack.stack.config.ConfigException;
+import dev.webstack.stack.config.Bundled;
 import dev.webstack.stack.config.ConfigLoader;
 import dev.webstack.stack.config.StackConfig;
 import java.io.PrintWriter;
@@ -43,7 +44,7 @@ public final class ConfigCheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Optional<Path> source = ConfigLoader.locate(Optional.ofNullable(file));
         try {
-            StackConfig config = ConfigLoader.load(source, ConfigLoader.bundledSiteRoot());
+            StackConfig config = ConfigLoader.load(source, Bundled.fromLauncher());
             if (config.dns().enabled()) {
                 // The zone files too, as `up` reads them before anything starts (nginx -t reads its includes).
                 try {

@@ -2,6 +2,7 @@ package dev.webstack.stack.cli;
 
 import dev.webstack.stack.StackRunner;
 import dev.webstack.stack.config.ConfigException;
+import dev.webstack.stack.config.Bundled;
 import dev.webstack.stack.config.ConfigLoader;
 import dev.webstack.stack.config.StackConfig;
 import java.io.PrintWriter;
@@ -33,7 +34,7 @@ public final class UpCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         StackConfig c;
         try {
-            c = ConfigLoader.load(ConfigLoader.locate(Optional.ofNullable(config)), ConfigLoader.bundledSiteRoot());
+            c = ConfigLoader.load(ConfigLoader.locate(Optional.ofNullable(config)), Bundled.fromLauncher());
         } catch (ConfigException e) {
             e.errors().forEach(err::println);
             err.println("webstack: the config has " + e.errors().size() + " problem(s); nothing was started");

@@ -32,7 +32,7 @@ public final class ConfigLoader {
     /** The data folder's name, beside the config file (or in the current directory without one). */
     public static final String DEFAULT_DATA_DIR = "webstack-data";
 
-    static final List<String> KEYS = List.of("data-dir", "db", "edge", "dns");
+    static final List<String> KEYS = List.of("data-dir", "db", "app", "edge", "dns");
 
     private ConfigLoader() {}
 
@@ -48,10 +48,6 @@ public final class ConfigLoader {
         return Files.isRegularFile(local) ? Optional.of(local) : Optional.empty();
     }
 
-    /** Where the site served by default lives: {@code stack/default-site} under {@code -Dwebstack.home}. */
-    public static Path bundledSiteRoot() {
-        return Path.of(System.getProperty("webstack.home", "."), "stack", "default-site").toAbsolutePath().normalize();
-    }
 
     /**
      * Loads and validates a config file; without one, every value is a default (the bundled site, and
@@ -59,12 +55,12 @@ public final class ConfigLoader {
      *
      * @throws ConfigException with every problem found, each with its line, column and key path
      */
-    public static StackConfig load(Optional<Path> file, Path bundledSiteRoot) {
-        Path siteRoot = bundledSiteRoot.toAbsolutePath().normalize();
+    public static StackConfig load(Optional<Path> file, Bundled bundled) {
         if (file.isEmpty()) {
             Path dataDir = Path.of(DEFAULT_DATA_DIR).toAbsolutePath().normalize();
-            return new StackConfig(Optional.empty(), dataDir, DbConfig.defaults(), EdgeConfig.defaults(siteRoot),
-                    DnsConfig.defaults());
+            AppTierConfig app = AppTierConfig.defaults(bundled);
+            return new StackConfig(Optional.empty(), dataDir, DbConfig.defaults(), app,
+                    EdgeBinder.defaults(bundled, Optional.of(app.upstream())), DnsConfig.defaults());
         }
         Path source = file.get().toAbsolutePath().normalize();
         Problems problems = new Problems(file.get().toString());
@@ -72,7 +68,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw problems.toException();
         }
-        StackConfig config = bind(root.orElse(null), source, siteRoot, problems);
+        StackConfig config = bind(root.orElse(null), source, bundled, problems);
         if (!problems.isEmpty()) {
             throw problems.toException();
         }
@@ -121,18 +117,26 @@ public final class ConfigLoader {
         return Optional.empty();
     }
 
-    private static StackConfig bind(Node root, Path source, Path siteRoot, Problems problems) {
+    private static StackConfig bind(Node root, Path source, Bundled bundled, Problems problems) {
         Path baseDir = source.getParent();
         if (root != null && !(root instanceof MappingNode) && !YamlSection.isNull(root)) {
-            problems.add(root, "", "expected a mapping at the top level (data-dir:, db:, edge:, dns:), got "
+            problems.add(root, "", "expected a mapping at the top level (data-dir:, db:, app:, edge:, dns:), got "
                     + YamlSection.describe(root));
             return null;
         }
         YamlSection top = YamlSection.of(root, "", KEYS, problems);
         Path dataDir = top.pathValue("data-dir", baseDir, "a folder path").orElse(baseDir.resolve(DEFAULT_DATA_DIR));
         DbConfig db = new DbBinder(baseDir).bind(top.section("db", DbBinder.KEYS));
-        EdgeConfig edge = new EdgeBinder(problems, baseDir, siteRoot).bind(top.section("edge", EdgeBinder.KEYS));
+        YamlSection appSection = top.section("app", AppBinder.KEYS);
+        AppTierConfig app = new AppBinder(baseDir, bundled, db.enabled()).bind(appSection);
+        Optional<String> appUpstream = app.enabled() ? Optional.of(app.upstream()) : Optional.empty();
+        EdgeConfig edge = new EdgeBinder(problems, baseDir, bundled, appUpstream)
+                .bind(top.section("edge", EdgeBinder.KEYS));
+        appUpstream.filter(pool -> !EdgeBinder.proxiesTo(edge, pool)).ifPresent(pool -> problems.add(
+                Optional.ofNullable(appSection.node()).flatMap(Node::getStartMark), "app",
+                "the app instances join the upstream pool '" + pool + "', but no site of edge.sites proxies to it"
+                        + " (expected: proxy: " + pool + " on a site or location, or app.enabled: false)"));
         DnsConfig dns = new DnsBinder(problems, baseDir).bind(top.section("dns", DnsBinder.KEYS));
-        return new StackConfig(Optional.of(source), dataDir, db, edge, dns);
+        return new StackConfig(Optional.of(source), dataDir, db, app, edge, dns);
     }
 }

@@ -64,15 +64,48 @@ final class EdgeBinder {
 
     private final Problems problems;
     private final Path baseDir;
-    private final Path bundledSiteRoot;
+    private final Bundled bundled;
+    /** The pool the app tier's instances join, when the app tier is enabled. */
+    private final Optional<String> appUpstream;
     /** Every host name a site has claimed so far, with where it was claimed, for duplicates and default-host. */
     private final Map<String, YamlSection.Item> claimed = new LinkedHashMap<>();
     private Map<String, UpstreamConfig> upstreams = Map.of();
 
-    EdgeBinder(Problems problems, Path baseDir, Path bundledSiteRoot) {
+    EdgeBinder(Problems problems, Path baseDir, Bundled bundled, Optional<String> appUpstream) {
         this.problems = problems;
         this.baseDir = baseDir;
-        this.bundledSiteRoot = bundledSiteRoot;
+        this.bundled = bundled;
+        this.appUpstream = appUpstream;
+    }
+
+    /**
+     * The edge without an {@code edge:} section. With the app tier: www.foobar.com serves the site's static files
+     * and passes everything else to the app pool; without it, the bundled placeholder site. foobar.com redirects to
+     * www.foobar.com either way.
+     */
+    static EdgeConfig defaults(Bundled bundled, Optional<String> appUpstream) {
+        EdgeConfig files = EdgeConfig.defaults(bundled.defaultSite());
+        if (appUpstream.isEmpty()) {
+            return files;
+        }
+        String pool = appUpstream.get();
+        return new EdgeConfig(files.http(), files.https(), files.workers(), files.limits(), files.files(),
+                files.accessLog(), files.defaultHost(), defaultSites(bundled, appUpstream),
+                List.of(UpstreamConfig.of(pool, List.of())));
+    }
+
+    private static List<SiteConfig> defaultSites(Bundled bundled, Optional<String> appUpstream) {
+        if (appUpstream.isEmpty()) {
+            return EdgeConfig.defaults(bundled.defaultSite()).sites();
+        }
+        return List.of(SiteConfig.filesThenProxy(List.of("www.foobar.com"), bundled.sitePublic(), appUpstream.get()),
+                SiteConfig.redirect(List.of("foobar.com"), "www.foobar.com"));
+    }
+
+    /** Whether a site or location of {@code edge} passes requests to {@code pool}. */
+    static boolean proxiesTo(EdgeConfig edge, String pool) {
+        return edge.sites().stream().anyMatch(site -> site.proxy().filter(pool::equals).isPresent()
+                || site.locations().stream().anyMatch(l -> l.proxy().equals(pool)));
     }
 
     EdgeConfig bind(YamlSection edge) {
@@ -85,7 +118,12 @@ final class EdgeBinder {
         checkListenersApart(http, https, httpSection, httpsSection, edge);
         LimitsConfig limits = limits(edge.section("limits", LIMITS_KEYS));
         FilesConfig files = files(edge.section("files", FILES_KEYS));
-        upstreams = new UpstreamBinder(problems).bind(edge);
+        upstreams = new UpstreamBinder(problems, appUpstream).bind(edge);
+        appUpstream.ifPresent(pool -> {
+            if (!upstreams.containsKey(pool)) { // the app tier's pool, with the defaults and no static servers
+                upstreams.put(pool, UpstreamConfig.of(pool, List.of()));
+            }
+        });
         List<SiteConfig> sites = edge.has("sites") ? sites(edge) : defaultSites();
         Optional<String> defaultHost = defaultHost(edge);
         return new EdgeConfig(http, https, workers, limits, files, accessLog, defaultHost, sites,
@@ -194,7 +232,7 @@ final class EdgeBinder {
     }
 
     private List<SiteConfig> defaultSites() {
-        List<SiteConfig> sites = EdgeConfig.defaults(bundledSiteRoot).sites();
+        List<SiteConfig> sites = defaultSites(bundled, appUpstream);
         for (SiteConfig site : sites) {
             for (String host : site.hosts()) {
                 claimed.put(host, null);

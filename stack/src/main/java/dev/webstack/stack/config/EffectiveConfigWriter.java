@@ -1,5 +1,6 @@
 package dev.webstack.stack.config;
 
+import dev.webstack.app.AppConfig;
 import dev.webstack.db.config.DbConfig;
 import dev.webstack.dns.config.AddressRange;
 import dev.webstack.dns.config.DnsConfig;
@@ -44,6 +45,7 @@ final class EffectiveConfigWriter {
         EffectiveConfigWriter w = new EffectiveConfigWriter();
         w.line(0, "data-dir", path(config.dataDir()));
         w.db(config.db());
+        w.app(config.app());
         w.edge(config.edge());
         w.dns(config.dns());
         return w.out.toString();
@@ -64,6 +66,31 @@ final class EffectiveConfigWriter {
             line(1, "password-file", db.passwordFile().map(EffectiveConfigWriter::path).orElse("null"));
             line(1, "password-env", scalar(db.passwordEnv()));
         }
+    }
+
+    private void app(AppTierConfig tier) {
+        AppConfig app = tier.app();
+        section(0, "app");
+        line(1, "enabled", Boolean.toString(tier.enabled()));
+        line(1, "command", "[" + app.command().stream().map(EffectiveConfigWriter::scalar)
+                .collect(Collectors.joining(", ")) + "]");
+        line(1, "instances", Integer.toString(app.instances()));
+        if (app.env().isEmpty()) {
+            line(1, "env", "{}");
+        } else {
+            section(1, "env");
+            new java.util.TreeMap<>(app.env()).forEach((name, value) -> line(2, name, scalar(value)));
+        }
+        line(1, "health-path", scalar(app.healthPath()));
+        line(1, "upstream", scalar(tier.upstream()));
+        line(1, "start-timeout", duration(app.startTimeout()));
+        line(1, "stop-grace", duration(app.stopGrace()));
+        line(1, "log-max-size", Units.formatSize(app.logMaxBytes()));
+        line(1, "log-files-kept", Integer.toString(app.logFilesKept()));
+        line(1, "restart-backoff-min", duration(app.restartBackoffMin()));
+        line(1, "restart-backoff-max", duration(app.restartBackoffMax()));
+        line(1, "crash-loop-failures", Integer.toString(app.crashLoopFailures()));
+        line(1, "crash-loop-window", duration(app.crashLoopWindow()));
     }
 
     private void dns(DnsConfig dns) {
@@ -204,7 +231,11 @@ final class EffectiveConfigWriter {
         section(1, "upstreams");
         for (UpstreamConfig u : upstreams) {
             indent(2).append("- name: ").append(scalar(u.name())).append('\n');
-            section(3, "servers");
+            if (u.servers().isEmpty()) {
+                line(3, "servers", "[]");
+            } else {
+                section(3, "servers");
+            }
             for (UpstreamServerConfig server : u.servers()) {
                 indent(4).append("- address: ").append(scalar(server.address())).append('\n');
                 line(5, "weight", Integer.toString(server.weight()));

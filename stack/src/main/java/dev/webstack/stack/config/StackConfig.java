@@ -14,14 +14,16 @@ import java.util.Optional;
  * @param dataDir the folder for runtime files ({@code logs/}, {@code run/}, {@code tls/}); by
  *     default {@code webstack-data/} beside the config file, or in the current directory
  * @param db the db tier
+ * @param app the app tier
  * @param edge the edge tier
  * @param dns the DNS tier
  */
-public record StackConfig(Optional<Path> source, Path dataDir, DbConfig db, EdgeConfig edge, DnsConfig dns) {
+public record StackConfig(Optional<Path> source, Path dataDir, DbConfig db, AppTierConfig app, EdgeConfig edge, DnsConfig dns) {
     public StackConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(db, "db");
+        Objects.requireNonNull(app, "app");
         Objects.requireNonNull(edge, "edge");
         Objects.requireNonNull(dns, "dns");
     }

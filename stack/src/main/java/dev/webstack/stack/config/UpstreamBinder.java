@@ -32,9 +32,12 @@ final class UpstreamBinder {
     private static final String ADDRESS = "host:port (an IP address or a host name, and a port 1..65535)";
 
     private final Problems problems;
+    /** The app tier's pool: its servers are the app instances, so it may list none. */
+    private final Optional<String> appUpstream;
 
-    UpstreamBinder(Problems problems) {
+    UpstreamBinder(Problems problems, Optional<String> appUpstream) {
         this.problems = problems;
+        this.appUpstream = appUpstream;
     }
 
     /** The pools by name, in the file's order. */
@@ -71,7 +74,8 @@ final class UpstreamBinder {
         if (!s.has("name")) {
             problems.add(s.node(), s.path(), "an upstream pool needs a name");
         }
-        List<UpstreamServerConfig> servers = servers(s);
+        boolean appPool = name.isPresent() && name.equals(appUpstream);
+        List<UpstreamServerConfig> servers = servers(s, appPool);
         Balance balance = s.string("balance", "round-robin, least-connections, client-hash or cookie-hash")
                 .map(text -> {
                     Balance b = BALANCES.get(text.toLowerCase(Locale.ROOT));
@@ -106,14 +110,15 @@ final class UpstreamBinder {
                 health));
     }
 
-    private List<UpstreamServerConfig> servers(YamlSection s) {
+    private List<UpstreamServerConfig> servers(YamlSection s, boolean appPool) {
         List<UpstreamServerConfig> servers = new ArrayList<>();
-        if (!s.has("servers")) {
+        if (!appPool && !s.has("servers")) { // the app pool's servers are the app instances: it may list none
             problems.add(s.node(), s.path(), "an upstream pool needs servers (a list of host:port)");
             return servers;
         }
         List<Node> nodes = s.sequence("servers", "a list of servers (host:port)");
-        if (nodes.isEmpty() && s.value("servers").orElse(null) instanceof org.snakeyaml.engine.v2.nodes.SequenceNode) {
+        if (!appPool && nodes.isEmpty()
+                && s.value("servers").orElse(null) instanceof org.snakeyaml.engine.v2.nodes.SequenceNode) {
             s.error("servers", "expected at least one server, got an empty list");
         }
         for (int i = 0; i < nodes.size(); i++) {

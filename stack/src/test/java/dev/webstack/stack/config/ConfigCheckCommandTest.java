@@ -26,6 +26,7 @@ class ConfigCheckCommandTest {
                   sites:
                     - hosts: www.foobar.com
                       root: site
+                app: { enabled: false }
                 """);
 
         Result result = run("config", "check", file.toString());
@@ -70,6 +71,7 @@ class ConfigCheckCommandTest {
                   sites:
                     - hosts: [www.foobar.com]
                       root: missing
+                app: { enabled: false }
                 """);
 
         Result result = run("config", "check", file.toString());

@@ -44,11 +44,17 @@ class ConfigGoldenTest {
         }
     }
 
+    /** The bundled files, as if webstack's checkout were the case folder's parent. */
+    static Bundled bundled() {
+        return new Bundled(configDir().resolve("site"), configDir().resolve("bundled/foobar-site.jar"),
+                configDir().resolve("bundled/public"));
+    }
+
     /** What loading a case gives, as the user would see it, with machine-specific paths replaced. */
     static String outcome(Path file) {
         String text;
         try {
-            text = ConfigLoader.toYaml(ConfigLoader.load(Optional.of(file), configDir().resolve("site")));
+            text = ConfigLoader.toYaml(ConfigLoader.load(Optional.of(file), bundled()));
         } catch (ConfigException e) {
             text = e.getMessage() + "\n";
         }

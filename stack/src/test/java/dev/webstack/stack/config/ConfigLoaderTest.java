@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.webstack.edge.config.EdgeConfig;
 import dev.webstack.edge.config.SiteConfig;
+import dev.webstack.edge.config.UpstreamConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,31 +25,46 @@ class ConfigLoaderTest {
 
     @Test
     void withoutFileEveryValueIsDefault() {
-        Path site = dir.resolve("site");
+        Bundled bundled = Bundled.at(dir);
 
-        StackConfig config = ConfigLoader.load(Optional.empty(), site);
+        StackConfig config = ConfigLoader.load(Optional.empty(), bundled);
 
         assertThat(config.source()).isEmpty();
         assertThat(config.dataDir()).isEqualTo(Path.of("webstack-data").toAbsolutePath().normalize());
-        assertThat(config.edge()).isEqualTo(EdgeConfig.defaults(site));
+        assertThat(config.app()).isEqualTo(AppTierConfig.defaults(bundled));
+        assertThat(config.app().app().command()).containsExactly("java", "-Xmx512m", "-jar",
+                dir.resolve("site/target/foobar-site.jar").toString());
+        assertThat(config.edge().sites().get(0)).isEqualTo(SiteConfig.filesThenProxy(List.of("www.foobar.com"),
+                dir.resolve("site/target/public"), "app"));
+        assertThat(config.edge().upstreams()).containsExactly(UpstreamConfig.of("app", List.of()));
     }
 
     @Test
     void emptyFileIsAllDefaultsWithDataDirBesideIt() throws IOException {
         Path file = Files.writeString(dir.resolve("webstack.yaml"), "# nothing here yet\n");
 
-        StackConfig config = ConfigLoader.load(Optional.of(file), dir.resolve("site"));
+        StackConfig config = ConfigLoader.load(Optional.of(file), Bundled.at(dir));
 
         assertThat(config.source()).contains(file);
         assertThat(config.dataDir()).isEqualTo(dir.resolve("webstack-data"));
-        assertThat(config.edge()).isEqualTo(EdgeConfig.defaults(dir.resolve("site")));
+        assertThat(config).isEqualTo(new StackConfig(Optional.of(file), dir.resolve("webstack-data"),
+                config.db(), config.app(), ConfigLoader.load(Optional.empty(), Bundled.at(dir)).edge(), config.dns()));
+    }
+
+    @Test
+    void withoutTheAppTierWwwServesThePlaceholderSite() throws IOException {
+        Path file = Files.writeString(dir.resolve("webstack.yaml"), "app: { enabled: false }\n");
+
+        StackConfig config = ConfigLoader.load(Optional.of(file), Bundled.at(dir));
+
+        assertThat(config.edge()).isEqualTo(EdgeConfig.defaults(dir.resolve("stack/default-site")));
     }
 
     @Test
     void missingFileIsOneErrorNamingTheFileAsGiven() {
         Path given = Path.of("no-such-dir", "webstack.yaml");
 
-        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(given), dir))
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(given), Bundled.at(dir)))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
                         .containsExactly(new ConfigError(given.toString(), 0, 0, "", "file not found")))
                 .hasMessage(given + ": file not found");
@@ -62,11 +78,11 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void bundledSiteRootIsUnderWebstackHome() {
+    void bundledFilesAreUnderWebstackHome() {
         String before = System.getProperty("webstack.home");
         System.setProperty("webstack.home", dir.resolve("x/..").toString());
         try {
-            assertThat(ConfigLoader.bundledSiteRoot()).isEqualTo(dir.resolve("stack/default-site"));
+            assertThat(Bundled.fromLauncher()).isEqualTo(Bundled.at(dir));
         } finally {
             if (before == null) {
                 System.clearProperty("webstack.home");
@@ -87,9 +103,10 @@ class ConfigLoaderTest {
                   sites:
                     - hosts: [www.foobar.com]
                       root: missing
+                app: { enabled: false }
                 """);
 
-        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), dir))
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Bundled.at(dir)))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).containsExactly(
                         new ConfigError(file.toString(), 3, 11, "edge.http.port",
                                 "expected a port 0..65535, got 'abc'"),
@@ -103,14 +120,15 @@ class ConfigLoaderTest {
     @ValueSource(strings = {"full", "minimal", "empty"})
     void effectiveYamlLoadsBackToAnEqualConfig(String name) throws IOException {
         Path source = ConfigGoldenTest.configDir().resolve(name + ".yaml");
-        Files.createDirectories(dir.resolve("site"));
-        StackConfig original = ConfigLoader.load(Optional.of(source), dir.resolve("site"));
+        Files.createDirectories(dir.resolve("site/target/public"));
+        StackConfig original = ConfigLoader.load(Optional.of(source), Bundled.at(dir));
         Path copy = Files.writeString(dir.resolve("effective.yaml"), ConfigLoader.toYaml(original));
 
-        StackConfig reloaded = ConfigLoader.load(Optional.of(copy), dir.resolve("site"));
+        StackConfig reloaded = ConfigLoader.load(Optional.of(copy), Bundled.at(dir));
 
         assertThat(reloaded.dataDir()).isEqualTo(original.dataDir());
         assertThat(reloaded.edge()).isEqualTo(original.edge());
+        assertThat(reloaded.app()).isEqualTo(original.app());
         assertThat(ConfigLoader.toYaml(reloaded)).isEqualTo(ConfigLoader.toYaml(original));
     }
 
@@ -124,15 +142,16 @@ class ConfigLoaderTest {
                       root: "my site #1"
                       index: "null"
                       cache-control: 'no-cache, "quoted"'
+                app: { enabled: false }
                 """);
-        StackConfig original = ConfigLoader.load(Optional.of(file), dir);
+        StackConfig original = ConfigLoader.load(Optional.of(file), Bundled.at(dir));
         SiteConfig site = original.edge().sites().get(0);
         assertThat(site.index()).isEqualTo("null");
         assertThat(site.cacheControl()).contains("no-cache, \"quoted\"");
 
         Files.writeString(file, ConfigLoader.toYaml(original));
 
-        assertThat(ConfigLoader.load(Optional.of(file), dir)).isEqualTo(original);
+        assertThat(ConfigLoader.load(Optional.of(file), Bundled.at(dir))).isEqualTo(original);
     }
 
     /** The commented example at the repository root must stay valid (its site is the bundled one). */
@@ -141,7 +160,7 @@ class ConfigLoaderTest {
         Path example = Path.of("..", "examples", "webstack.yaml");
         assertThat(Path.of("default-site")).isDirectory();
 
-        StackConfig config = ConfigLoader.load(Optional.of(example), dir);
+        StackConfig config = ConfigLoader.load(Optional.of(example), Bundled.at(dir));
 
         assertThat(config.edge().sites()).isNotEmpty();
     }
@@ -150,7 +169,7 @@ class ConfigLoaderTest {
     void examplesBrokenFileShowsSeveralKindsOfProblem() {
         Path broken = Path.of("..", "examples", "broken.yaml");
 
-        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(broken), dir))
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(broken), Bundled.at(dir)))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
                         .hasSizeGreaterThanOrEqualTo(5)
                         .allSatisfy(error -> assertThat(error.line()).isPositive()));
