@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Sends one request to a running stack's {@link AdminSocket} and passes its answer on, line by line. */
 final class AdminClient {
@@ -36,8 +37,16 @@ final class AdminClient {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(file));
         } catch (IOException e) {
-            err.println("webstack: no stack is running on the data folder " + dataDir + " (" + file + ": "
-                    + e.getMessage() + "; start it with ./webstack up)");
+            Optional<Long> holder = Optional.empty();
+            try {
+                holder = DataDir.runningPid(dataDir);
+            } catch (IOException unreadable) {
+                // said below as no stack running
+            }
+            err.println(holder.map(pid -> "webstack: the stack on " + dataDir + " (pid " + pid + ") is starting or"
+                    + " stopping: its admin socket is not open yet; try again in a moment")
+                    .orElse("webstack: no stack is running on the data folder " + dataDir + " (start it with"
+                            + " ./webstack up)"));
             err.flush();
             return 1;
         }

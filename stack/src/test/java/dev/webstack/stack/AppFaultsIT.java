@@ -181,6 +181,28 @@ class AppFaultsIT {
         }
     }
 
+    @Test
+    void theAdminCommandsSayWhatIsWrongWithoutAStackOrWithBadArguments() throws Exception {
+        Path file = config(tinyApp(), "");
+
+        WebstackProcess status = WebstackProcess.run(dir, "status", "-c", file.toString());
+        assertThat(status.waitFor()).isEqualTo(1);
+        assertThat(status.output()).contains("no stack is running on the data folder " + dir.resolve("webstack-data"));
+
+        WebstackProcess restartDb = WebstackProcess.run(dir, "restart", "db", "-c", file.toString());
+        assertThat(restartDb.waitFor()).isEqualTo(2);
+        assertThat(restartDb.output()).contains("cannot restart 'db' while the stack runs: only app");
+
+        WebstackProcess missingJar = WebstackProcess.run(dir, "deploy", "--jar", "no-such.jar", "-c", file.toString());
+        assertThat(missingJar.waitFor()).isEqualTo(2);
+        assertThat(missingJar.output()).contains("--jar: file not found: " + dir.resolve("no-such.jar"));
+
+        WebstackProcess both = WebstackProcess.run(dir, "deploy", "--jar", "a.jar", "--command", "b", "-c",
+                file.toString());
+        assertThat(both.waitFor()).isEqualTo(2);
+        assertThat(both.output()).contains("mutually exclusive");
+    }
+
     private static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }

@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The path part of a request target, decoded and normalised the way nginx does it (percent-decoding,
@@ -16,7 +17,7 @@ import java.util.List;
  * @param segments the decoded path segments, none empty, none {@code .} or {@code ..}
  * @param trailingSlash whether the path ended with {@code /} (it names a directory)
  */
-record RequestPath(List<String> segments, boolean trailingSlash) {
+public record RequestPath(List<String> segments, boolean trailingSlash) {
 
     /** Why a path was refused; the static-file handler maps it to a status. */
     enum Refusal {
@@ -34,6 +35,25 @@ record RequestPath(List<String> segments, boolean trailingSlash) {
 
     /** Decodes the path of a request target ({@code /a/b%20c.html?x=1}: the query is ignored here). */
     static Decoded decode(String target) {
+        return parse(target, true);
+    }
+
+    /**
+     * The path as nginx matches its locations against it: decoded, slashes merged, {@code .} and {@code ..}
+     * resolved ({@code /api/../admin} is {@code /admin}, {@code /%61pi/} is {@code /api/}); a trailing slash is
+     * kept. Empty when the path is malformed or climbs above the root (a 400 then, as nginx answers).
+     */
+    public static Optional<String> normalized(String target) {
+        Decoded d = parse(target, false);
+        if (d.path() == null) {
+            return Optional.empty();
+        }
+        List<String> segments = d.path().segments();
+        String joined = "/" + String.join("/", segments);
+        return Optional.of(d.path().trailingSlash() && !segments.isEmpty() ? joined + "/" : joined);
+    }
+
+    private static Decoded parse(String target, boolean refuseHidden) {
         int end = target.length();
         for (int i = 0; i < end; i++) {
             char c = target.charAt(i);
@@ -85,7 +105,7 @@ record RequestPath(List<String> segments, boolean trailingSlash) {
             }
             start = i + 1;
         }
-        if (hidden) {
+        if (hidden && refuseHidden) {
             return HIDDEN;
         }
         boolean trailingSlash = path.endsWith("/") || path.endsWith("/.") || path.endsWith("/..");
