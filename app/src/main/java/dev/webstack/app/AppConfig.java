@@ -70,6 +70,12 @@ public record AppConfig(List<String> command, int instances, Map<String, String>
                 10L << 20, 5, Duration.ofSeconds(1), Duration.ofSeconds(30), 5, Duration.ofSeconds(60));
     }
 
+    /** The same bounds for another command: what a deploy of a new version runs. */
+    public AppConfig withCommand(List<String> next) {
+        return new AppConfig(next, instances, env, healthPath, startTimeout, stopGrace, logMaxBytes, logFilesKept,
+                restartBackoffMin, restartBackoffMax, crashLoopFailures, crashLoopWindow);
+    }
+
     /**
      * The argument that tells this app's processes from others: the first one after the program that is not an
      * option ({@code /srv/site.jar} in {@code java -Xmx1g -jar /srv/site.jar}), or the program itself.

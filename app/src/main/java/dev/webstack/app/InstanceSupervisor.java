@@ -165,10 +165,6 @@ final class InstanceSupervisor {
         return s.toString();
     }
 
-    Path logFile() {
-        return log.file();
-    }
-
     private void run() {
         try {
             int bindFailures = 0;

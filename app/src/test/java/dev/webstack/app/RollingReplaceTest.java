@@ -48,12 +48,14 @@ class RollingReplaceTest {
                     }
                 }
             });
+            watcher.setDaemon(true);
             watcher.start();
-
-            server.replace(config, progress::add);
-
-            replacing.set(false);
-            watcher.join();
+            try {
+                server.replace(config, progress::add);
+            } finally {
+                replacing.set(false);
+                watcher.join(10_000);
+            }
             after = server.status();
             assertThat(server.config()).isSameAs(config);
             for (int i = 0; i < 2; i++) {

@@ -88,7 +88,7 @@ public final class EmbeddedDatabase implements Database {
         Files.createDirectories(log.getParent());
         binaries = MariaDbBinaries.unpacked();
         stopLeftover();
-        password = Credentials.loadOrCreate(dir.resolve("password"));
+        password = Credentials.loadOrCreate(passwordFile());
         if (!Files.isDirectory(dataDir.resolve("mysql"))) {
             if (Files.isDirectory(dataDir) && !isEmpty(dataDir)) {
                 throw new IOException(dataDir + " holds files but no MariaDB system tables (mysql/); refusing to"
@@ -133,7 +133,7 @@ public final class EmbeddedDatabase implements Database {
             return false;
         }
         port = Integer.parseInt(Files.readString(portFile, StandardCharsets.US_ASCII).trim());
-        password = Credentials.loadOrCreate(dir.resolve("password"));
+        password = Credentials.loadOrCreate(passwordFile());
         return true;
     }
 
@@ -323,6 +323,11 @@ public final class EmbeddedDatabase implements Database {
     @Override
     public String user() {
         return user;
+    }
+
+    /** The file that holds the site user's password alone (mode 0600): an app's {@code DB_PASSWORD_FILE}. */
+    public Path passwordFile() {
+        return dir.resolve("password");
     }
 
     @Override

@@ -1,8 +1,9 @@
 package dev.webstack.stack;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.StandardProtocolFamily;
@@ -23,8 +24,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The running stack's admin endpoint: a unix socket, {@code run/admin.sock} in the data folder, that only the
- * folder's owner can reach (the socket is 0600 in a 0700 {@code run/}); nothing listens on the network. The
+ * The running stack's admin endpoint: a unix socket, {@code run/admin.sock} in the data folder, that only the user
+ * the stack runs as can reach (the socket is 0600 in a 0700 {@code run/}); nothing listens on the network. The
  * commands {@code status}, {@code restart app} and {@code deploy} talk to it.
  *
  * <p>The exchange is lines of UTF-8 text. The client sends the request, one word or argument a line, then an empty
@@ -36,6 +37,7 @@ final class AdminSocket implements AutoCloseable {
     private static final int MAX_CLIENTS = 4;
     private static final int MAX_REQUEST_LINES = 256;
     private static final int MAX_LINE = 8192;
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
     /** A client that sends no whole request within this is cut off, so it cannot hold one of the few slots. */
     private static final long REQUEST_SECONDS = 5;
 
@@ -61,10 +63,8 @@ final class AdminSocket implements AutoCloseable {
 
     /** Listens on {@code run/admin.sock} of the data folder; a file left by a crashed run is replaced. */
     static AdminSocket open(Path dataDir, Handler handler) throws IOException {
-        Path run = dataDir.resolve("run");
-        Files.createDirectories(run);
-        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
         Path file = dataDir.resolve(FILE);
+        Files.createDirectories(file.getParent()); // made 0700 by the data folder's lock
         Files.deleteIfExists(file); // only the holder of the folder's lock gets here
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -87,6 +87,7 @@ final class AdminSocket implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
+                pause(); // out of descriptors, say: no spinning on it
                 continue;
             }
             if (!slots.tryAcquire()) {
@@ -106,8 +107,7 @@ final class AdminSocket implements AutoCloseable {
     private void serve(SocketChannel client) {
         var cutOff = timer.schedule(() -> closeQuietly(client), REQUEST_SECONDS, TimeUnit.SECONDS);
         try (client;
-                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client),
-                        StandardCharsets.UTF_8));
+                InputStream in = new BufferedInputStream(Channels.newInputStream(client));
                 PrintWriter raw = new PrintWriter(new OutputStreamWriter(Channels.newOutputStream(client),
                         StandardCharsets.UTF_8), true)) {
             List<String> request = readRequest(in);
@@ -137,19 +137,34 @@ final class AdminSocket implements AutoCloseable {
         }
     }
 
-    /** The request's lines, or null when it is too long or not text. */
-    private static List<String> readRequest(BufferedReader in) throws IOException {
+    /**
+     * The request's lines, or null when it is not lines of text or is longer than {@link #MAX_REQUEST_BYTES}: read
+     * byte by byte against that bound, so a client cannot make the stack hold more than that.
+     */
+    private static List<String> readRequest(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
         List<String> lines = new ArrayList<>();
-        while (true) {
-            String line = in.readLine();
-            if (line == null || line.isEmpty()) {
-                return line == null && lines.isEmpty() ? null : lines;
-            }
-            if (line.length() > MAX_LINE || lines.size() == MAX_REQUEST_LINES || line.indexOf('\0') >= 0) {
+        int total = 0;
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (++total > MAX_REQUEST_BYTES || b == 0) {
                 return null;
             }
-            lines.add(line);
+            if (b != '\n') {
+                line.write(b);
+                continue;
+            }
+            if (line.size() == 0) {
+                return lines;
+            }
+            String text = line.toString(StandardCharsets.UTF_8);
+            if (text.length() > MAX_LINE || lines.size() == MAX_REQUEST_LINES) {
+                return null;
+            }
+            lines.add(text);
+            line.reset();
         }
+        return null; // ended before the empty line
     }
 
     private static void answerBusy(SocketChannel client) {
@@ -159,6 +174,14 @@ final class AdminSocket implements AutoCloseable {
             w.println("exit 1");
         } catch (IOException e) {
             // gone already
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -4,29 +4,35 @@ import dev.webstack.app.AppListener;
 import dev.webstack.app.Instance;
 import dev.webstack.edge.config.UpstreamServerConfig;
 import dev.webstack.edge.upstream.Upstream;
+import dev.webstack.edge.upstream.UpstreamServer;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Where the app tier meets the edge: a healthy instance becomes a server of the edge's upstream pool, and an instance
- * leaving is drained (no new requests; the future completes once those in flight are done) and then removed. The app
- * tier starts before the edge, so instances that become healthy before the edge runs are remembered and added when
- * the pool is {@link #attach attached}.
+ * leaving is drained (no new requests; the future completes once those in flight are done) and then removed. Each
+ * instance is keyed on the pool's server object that its {@code healthy} added, never on its address: an instance
+ * that turned unhealthy and back can be in the pool twice for a while (the old entry still draining). The app tier
+ * starts before the edge, so instances that become healthy before the edge runs are remembered and added when the
+ * pool is {@link #attach attached}.
  */
 final class AppPool implements AppListener {
-    private final Duration drainDeadline;
+    private final Supplier<Duration> drainDeadline;
     private final Consumer<String> events;
-    private final Set<Instance> healthy = new LinkedHashSet<>(); // guarded by this
-    private Upstream upstream; // guarded by this; null until the edge runs
+    /** Healthy instances, with their server in the pool (null until the edge runs). Guarded by this. */
+    private final Map<Instance, UpstreamServer> healthy = new LinkedHashMap<>();
+    private Upstream upstream; // guarded by this; null until the edge runs and after it stopped
 
     /**
-     * @param drainDeadline how long a leaving instance's requests may take before it is removed anyway
+     * @param drainDeadline how long a leaving instance's requests may take before it is removed anyway (the app's
+     *        stop grace as it is at the time: a deploy may change it)
      * @param events where the app tier's events go (restarts, crash loops)
      */
-    AppPool(Duration drainDeadline, Consumer<String> events) {
+    AppPool(Supplier<Duration> drainDeadline, Consumer<String> events) {
         this.drainDeadline = drainDeadline;
         this.events = events;
     }
@@ -34,7 +40,7 @@ final class AppPool implements AppListener {
     /** The edge is up: its pool gets every instance healthy so far, and from now on each change as it comes. */
     synchronized void attach(Upstream pool) {
         upstream = pool;
-        healthy.forEach(instance -> pool.add(server(instance)));
+        healthy.replaceAll((instance, none) -> pool.add(server(instance)));
     }
 
     /** The edge has stopped (it stops before the app tier): instances now leave without a drain. */
@@ -44,26 +50,23 @@ final class AppPool implements AppListener {
 
     @Override
     public synchronized void healthy(Instance instance) {
-        healthy.add(instance);
-        if (upstream != null) {
-            upstream.add(server(instance));
-        }
+        healthy.put(instance, upstream == null ? null : upstream.add(server(instance)));
     }
 
     @Override
     public CompletableFuture<Void> leaving(Instance instance) {
         Upstream pool;
+        UpstreamServer server;
         synchronized (this) {
-            healthy.remove(instance);
+            server = healthy.remove(instance);
             pool = upstream;
         }
-        if (pool == null) {
+        if (pool == null || server == null) {
             return CompletableFuture.completedFuture(null);
         }
-        String address = instance.address();
         // Drained or not by the deadline, it leaves the pool; the supervisor's own wait is bounded the same way.
-        return pool.drain(address, drainDeadline).handle((done, timedOut) -> {
-            pool.remove(address);
+        return pool.drain(server, drainDeadline.get()).handle((done, timedOut) -> {
+            pool.remove(server);
             return null;
         });
     }
@@ -75,12 +78,8 @@ final class AppPool implements AppListener {
 
     /** Requests in flight now on the instance at {@code port}, as the edge counts them; 0 when not in the pool. */
     synchronized int inFlight(int port) {
-        if (upstream == null || port == 0) {
-            return 0;
-        }
-        String address = Instance.HOST + ":" + port;
-        return upstream.servers().stream().filter(s -> s.config().address().equals(address))
-                .mapToInt(s -> s.inFlight()).sum();
+        return healthy.entrySet().stream().filter(e -> e.getKey().port() == port && e.getValue() != null)
+                .mapToInt(e -> e.getValue().inFlight()).sum();
     }
 
     private static UpstreamServerConfig server(Instance instance) {

@@ -5,7 +5,7 @@ import dev.webstack.app.AppServer;
 import dev.webstack.app.InstanceState;
 import dev.webstack.app.InstanceStatus;
 import dev.webstack.db.Database;
-import dev.webstack.db.config.DbConfig;
+import dev.webstack.db.EmbeddedDatabase;
 import dev.webstack.edge.upstream.Upstream;
 import dev.webstack.stack.config.Bundled;
 import dev.webstack.stack.config.StackConfig;
@@ -29,7 +29,7 @@ final class AppTier implements Tier {
     private final StackConfig config;
     private final DbTier db;
     private final AppPool pool;
-    private AppServer server; // set by start
+    private volatile AppServer server; // set by start
 
     /**
      * @param db the db tier, or null when it is disabled (the instances then get no DB_ settings from the stack)
@@ -38,7 +38,8 @@ final class AppTier implements Tier {
     AppTier(StackConfig config, DbTier db, Consumer<String> events) {
         this.config = config;
         this.db = db;
-        this.pool = new AppPool(config.app().app().stopGrace(), events);
+        this.pool = new AppPool(() -> server == null ? config.app().app().stopGrace() : server.config().stopGrace(),
+                events);
     }
 
     @Override
@@ -91,11 +92,13 @@ final class AppTier implements Tier {
         Database database = db.database();
         env.put("DB_URL", database.jdbcUrl());
         env.put("DB_USER", database.user());
-        DbConfig dbConfig = config.db();
-        Optional<Path> passwordFile = dbConfig.mode() == DbConfig.Mode.EMBEDDED
-                ? Optional.of(config.dataDir().resolve("db/password")) : dbConfig.passwordFile();
-        passwordFile.ifPresentOrElse(file -> env.put("DB_PASSWORD_FILE", file.toString()),
-                () -> env.put("DB_PASSWORD", database.password()));
+        if (database instanceof EmbeddedDatabase embedded) {
+            env.put("DB_PASSWORD_FILE", embedded.passwordFile().toString()); // the password alone, 0600
+        } else {
+            // The password the db tier logged in with, as it read it (first line of a file, or the variable): a
+            // file handed on as it is could be read differently by the app (a second line, trailing spaces).
+            env.put("DB_PASSWORD", database.password());
+        }
         return env;
     }
 
@@ -116,7 +119,10 @@ final class AppTier implements Tier {
 
     @Override
     public String reload(StackConfig next) {
-        return next.app().equals(config.app()) ? null
+        AppServer running = server;
+        boolean same = next.app().enabled() && next.app().upstream().equals(config.app().upstream())
+                && running != null && next.app().app().equals(running.config());
+        return same ? null
                 : "settings changed: ./webstack deploy rolls the instances over to them; the rest at the next up";
     }
 

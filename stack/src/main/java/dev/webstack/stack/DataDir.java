@@ -7,6 +7,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -56,6 +57,8 @@ final class DataDir implements AutoCloseable {
         for (String sub : new String[] {"logs", "run", "tls"}) {
             Files.createDirectories(root.resolve(sub));
         }
+        // run/ is the stack's own: its pid files name processes the next up stops, and it holds the admin socket.
+        Files.setPosixFilePermissions(root.resolve("run"), PosixFilePermissions.fromString("rwx------"));
         Path lockFile = root.resolve("run/webstack.lock");
         lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {

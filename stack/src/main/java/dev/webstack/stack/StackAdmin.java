@@ -101,11 +101,7 @@ final class StackAdmin implements AdminSocket.Handler {
                     + "file's app section)");
             return 2;
         }
-        AppConfig next = new AppConfig(command, current.instances(), current.env(), current.healthPath(),
-                current.startTimeout(), current.stopGrace(), current.logMaxBytes(), current.logFilesKept(),
-                current.restartBackoffMin(), current.restartBackoffMax(), current.crashLoopFailures(),
-                current.crashLoopWindow());
-        return replace(server, next, "deploy", out, err);
+        return replace(server, current.withCommand(command), "deploy", out, err);
     }
 
     /**

@@ -74,51 +74,62 @@ public final class StackRunner {
                     return 2;
                 }
             }
-            Deque<Tier> started = new ArrayDeque<>();
-            for (Tier tier : tiers) {
-                try {
-                    tier.start();
-                } catch (Exception e) {
-                    err.println("webstack: " + tier.name() + " failed to start: " + describe(e));
-                    err.flush();
-                    started.push(tier);
-                    closeAll(started);
-                    return 1;
-                }
-                started.push(tier);
-                if (tier == edge && app != null) {
-                    app.attach(edge.server().upstream(config.app().upstream()));
-                }
-                if (tier == db) {
-                    db.notices().forEach(n -> out.printf("%-5s note    %s%n", "db", n));
-                }
-                out.printf("%-5s ready   %s%n", tier.name(), tier.ready());
-                out.flush();
-            }
+            // The admin socket opens first: a data folder whose socket path cannot exist fails before anything
+            // starts, and a status asked while the tiers start is told so.
+            StartingAdmin handler = new StartingAdmin();
             AdminSocket admin;
             try {
-                admin = AdminSocket.open(data.root(), new StackAdmin(config, db, app, edge, dns));
+                admin = AdminSocket.open(data.root(), handler);
             } catch (IOException e) {
                 err.println("webstack: cannot open the admin socket " + data.root().resolve(AdminSocket.FILE) + ": "
-                        + describe(e));
+                        + describe(e) + (describe(e).contains("too long") ? " (a unix socket's path is at most 107"
+                        + " bytes: choose a shorter data-dir)" : "") + "; nothing was started");
                 err.flush();
-                closeAll(started);
                 return 1;
             }
-            printUrls(db, app, edge, dns);
-            Reloader reloader = new Reloader(config, tiers, data.root(), out, err);
-            Signal.handle(new Signal("HUP"), s -> reloader.request());
-            stop.await();
-            Signal.handle(new Signal("HUP"), s -> { });
-            reloader.close();
-            admin.close();
-            out.println("stopping (draining in-flight requests, up to "
-                    + config.edge().limits().shutdownGrace().toSeconds() + " s) ...");
-            out.flush();
-            closeAll(started);
-            out.println("stopped");
-            out.flush();
-            return 0;
+            Deque<Tier> started = new ArrayDeque<>();
+            boolean stopping = false;
+            try (admin) {
+                for (Tier tier : tiers) {
+                    try {
+                        tier.start();
+                    } catch (Exception e) {
+                        err.println("webstack: " + tier.name() + " failed to start: " + describe(e));
+                        err.flush();
+                        started.push(tier);
+                        return 1;
+                    }
+                    started.push(tier);
+                    if (tier == edge && app != null) {
+                        app.attach(edge.server().upstream(config.app().upstream()));
+                    }
+                    if (tier == db) {
+                        db.notices().forEach(n -> out.printf("%-5s note    %s%n", "db", n));
+                    }
+                    out.printf("%-5s ready   %s%n", tier.name(), tier.ready());
+                    out.flush();
+                }
+                handler.ready(new StackAdmin(config, db, app, edge, dns));
+                printUrls(db, app, edge, dns);
+                Reloader reloader = new Reloader(config, tiers, data.root(), out, err);
+                Signal.handle(new Signal("HUP"), s -> reloader.request());
+                stop.await();
+                Signal.handle(new Signal("HUP"), s -> { });
+                reloader.close();
+                out.println("stopping (draining in-flight requests, up to "
+                        + config.edge().limits().shutdownGrace().toSeconds() + " s) ...");
+                out.flush();
+                stopping = true;
+                return 0;
+            } finally {
+                // Whatever ended the run (a tier that failed, an exception, a stop), what started is stopped, in
+                // reverse: the edge before the app instances, the database last.
+                closeAll(started);
+                if (stopping) {
+                    out.println("stopped");
+                    out.flush();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
@@ -126,6 +137,26 @@ public final class StackRunner {
             err.println("webstack: " + describe(e));
             err.flush();
             return 1;
+        }
+    }
+
+    /** Answers the admin socket: "starting" until every tier is up, then the {@link StackAdmin}. */
+    private static final class StartingAdmin implements AdminSocket.Handler {
+        private volatile StackAdmin admin;
+
+        void ready(StackAdmin ready) {
+            admin = ready;
+        }
+
+        @Override
+        public int handle(List<String> request, PrintWriter out, PrintWriter err) throws Exception {
+            StackAdmin ready = admin;
+            if (ready == null) {
+                err.println("webstack: the stack is starting (pid " + ProcessHandle.current().pid() + "); try again"
+                        + " once it prints \"webstack is up\"");
+                return 1;
+            }
+            return ready.handle(request, out, err);
         }
     }
 

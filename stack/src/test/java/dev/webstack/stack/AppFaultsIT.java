@@ -161,10 +161,20 @@ class AppFaultsIT {
             assertThat(orphans).hasSize(2);
             assertThat(first.signal("KILL")).isEqualTo(137);
         }
-        for (long pid : orphans) {
-            assertThat(alive(pid)).as("app instance %d outlives a SIGKILLed up (its own session)", pid).isTrue();
+        try {
+            for (long pid : orphans) {
+                assertThat(alive(pid)).as("app instance %d outlives a SIGKILLed up (its own session)", pid).isTrue();
+            }
+            upAgainStopsTheLeftovers(file, orphans);
+        } finally {
+            for (long pid : orphans) { // ours: the instances the killed up started, if still the same processes
+                ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains("TinyApp.java"))
+                        .ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
+    }
 
+    private void upAgainStopsTheLeftovers(Path file, List<Long> orphans) throws Exception {
         try (WebstackProcess second = WebstackProcess.start(dir, "up", "-c", file.toString())) {
             int port = second.awaitReadyPorts()[0];
             second.awaitLine("webstack is up");

@@ -150,10 +150,23 @@ final class WebstackProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Stops the stack if it still runs: SIGTERM first, so that it stops its app instances and its MariaDB (in
+     * sessions of their own, they would outlive a SIGKILL), then SIGKILL if it has not stopped within 30 s.
+     */
     @Override
     public void close() {
-        if (process.isAlive()) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy(); // SIGTERM, as `kill` sends it
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

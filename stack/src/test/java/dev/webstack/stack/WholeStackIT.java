@@ -270,14 +270,13 @@ class WholeStackIT {
         awaitReadsBeyond(load, 20);
     }
 
+    /** Waits (bounded) until the load has made 20 more reads than {@code reads}; fails if it stalled. */
     private static void awaitReadsBeyond(SiteLoad load, long reads) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (load.reads() <= reads + 20 && System.nanoTime() < deadline) {
-            if (!load.failures().isEmpty()) {
-                break;
-            }
+        while (load.reads() <= reads + 20 && load.failures().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        assertThat(load.reads()).as("the load went on (failures: %s)", load.failures()).isGreaterThan(reads + 20);
     }
 
     interface BrowserSteps {

@@ -135,7 +135,14 @@ public final class Upstream implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "upstream " + name() + " has no server " + address));
         }
-        UpstreamServer server = found.get();
+        return drain(found.get(), deadline);
+    }
+
+    /**
+     * As {@link #drain(String, Duration)}, for the very server {@link #add} returned: the app tier keys on it, since
+     * an instance that left and came back can be in the pool twice at one address for a while.
+     */
+    public CompletableFuture<Void> drain(UpstreamServer server, Duration deadline) {
         synchronized (server) { // with the health check, which only moves HEALTHY and UNHEALTHY
             server.state(ServerState.DRAINING);
         }
@@ -146,19 +153,26 @@ public final class Upstream implements AutoCloseable {
     /** Takes the server out of the pool at once; requests in flight on it finish. False when there is none. */
     public boolean remove(String address) {
         Optional<UpstreamServer> found = find(address);
-        found.ifPresent(server -> {
-            synchronized (server) {
-                server.state(ServerState.REMOVED);
-            }
-            synchronized (this) {
-                List<UpstreamServer> next = new ArrayList<>(servers);
-                next.remove(server);
-                servers = List.copyOf(next);
-            }
-            log.accept("upstream " + name() + ": server " + server + " removed");
-            onRemove.forEach(listener -> listener.accept(server));
-        });
+        found.ifPresent(this::remove);
         return found.isPresent();
+    }
+
+    /** As {@link #remove(String)}, for the very server {@link #add} returned; false when it is not in the pool. */
+    public boolean remove(UpstreamServer server) {
+        synchronized (this) {
+            if (!servers.contains(server)) {
+                return false;
+            }
+            List<UpstreamServer> next = new ArrayList<>(servers);
+            next.remove(server);
+            servers = List.copyOf(next);
+        }
+        synchronized (server) {
+            server.state(ServerState.REMOVED);
+        }
+        log.accept("upstream " + name() + ": server " + server + " removed");
+        onRemove.forEach(listener -> listener.accept(server));
+        return true;
     }
 
     /** Called with each server {@link #remove}d, after it left the pool (the connection pool closes its idle ones). */

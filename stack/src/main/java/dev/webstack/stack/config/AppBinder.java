@@ -30,6 +30,7 @@ final class AppBinder {
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern UPSTREAM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
     private static final Pattern PATH = Pattern.compile("/[\\x21-\\x7e]*");
+    private static final Duration HOUR = Duration.ofHours(1);
 
     private final Path baseDir;
     private final Bundled bundled;
@@ -66,16 +67,16 @@ final class AppBinder {
             }
             return true;
         }).orElse(a.healthPath());
-        Duration startTimeout = positive(s, "start-timeout", a.startTimeout());
-        Duration stopGrace = positive(s, "stop-grace", a.stopGrace());
+        Duration startTimeout = atMost(s, "start-timeout", a.startTimeout(), HOUR);
+        Duration stopGrace = atMost(s, "stop-grace", a.stopGrace(), HOUR);
         long logMax = s.size("log-max-size", a.logMaxBytes());
         if (logMax < 1024) {
             s.error("log-max-size", "expected at least 1k, got '" + Units.formatSize(logMax) + "'");
             logMax = a.logMaxBytes();
         }
         int kept = s.integer("log-files-kept", a.logFilesKept(), 0);
-        Duration backoffMin = positive(s, "restart-backoff-min", a.restartBackoffMin());
-        Duration backoffMax = positive(s, "restart-backoff-max", a.restartBackoffMax());
+        Duration backoffMin = atMost(s, "restart-backoff-min", a.restartBackoffMin(), HOUR);
+        Duration backoffMax = atMost(s, "restart-backoff-max", a.restartBackoffMax(), HOUR);
         if (backoffMax.compareTo(backoffMin) < 0) {
             s.error(s.has("restart-backoff-max") ? "restart-backoff-max" : "restart-backoff-min",
                     "restart-backoff-max (" + Units.formatDuration(backoffMax) + ") must be at least "
@@ -83,7 +84,7 @@ final class AppBinder {
             backoffMax = backoffMin;
         }
         int failures = s.integer("crash-loop-failures", a.crashLoopFailures(), 1);
-        Duration window = positive(s, "crash-loop-window", a.crashLoopWindow());
+        Duration window = atMost(s, "crash-loop-window", a.crashLoopWindow(), Duration.ofDays(1));
         AppConfig app = new AppConfig(command.isEmpty() ? a.command() : command, Math.min(instances, 64), env,
                 healthPath, startTimeout, stopGrace, logMax, kept, backoffMin, backoffMax, failures, window);
         return new AppTierConfig(enabled, upstream, app);
@@ -96,14 +97,14 @@ final class AppBinder {
         List<String> command = new ArrayList<>();
         boolean scalar = s.value("command").orElse(null) instanceof ScalarNode;
         for (YamlSection.Item item : items) {
-            if (scalar) {
+            if (item.value().indexOf('\0') >= 0) {
+                s.problems().add(item.node(), item.path(), "expected an argument without NUL characters");
+            } else if (scalar) {
                 for (String word : item.value().trim().split("\\s+")) {
                     if (!word.isEmpty()) {
                         command.add(word);
                     }
                 }
-            } else if (item.value().indexOf('\0') >= 0) {
-                s.problems().add(item.node(), item.path(), "expected an argument without NUL characters");
             } else {
                 command.add(item.value());
             }
@@ -162,10 +163,11 @@ final class AppBinder {
         return env;
     }
 
-    private static Duration positive(YamlSection s, String key, Duration fallback) {
+    /** A duration up to {@code max}: bounds that keep the supervisor's arithmetic (and a person's wait) sane. */
+    private static Duration atMost(YamlSection s, String key, Duration fallback, Duration max) {
         Duration d = s.duration(key, fallback);
-        if (d.isZero()) {
-            s.error(key, "expected a duration above 0");
+        if (d.compareTo(max) > 0) {
+            s.error(key, "expected at most " + Units.formatDuration(max) + ", got '" + Units.formatDuration(d) + "'");
             return fallback;
         }
         return d;

@@ -24,9 +24,4 @@ public record AppTierConfig(boolean enabled, String upstream, AppConfig app) {
     public static AppTierConfig defaults(Bundled bundled) {
         return new AppTierConfig(true, DEFAULT_UPSTREAM, AppConfig.defaults(bundled.siteCommand()));
     }
-
-    /** The same section with its instances run by another config (a deploy's command). */
-    public AppTierConfig withApp(AppConfig next) {
-        return new AppTierConfig(enabled, upstream, next);
-    }
 }

@@ -130,11 +130,11 @@ public final class ConfigLoader {
         YamlSection appSection = top.section("app", AppBinder.KEYS);
         AppTierConfig app = new AppBinder(baseDir, bundled, db.enabled()).bind(appSection);
         Optional<String> appUpstream = app.enabled() ? Optional.of(app.upstream()) : Optional.empty();
-        EdgeConfig edge = new EdgeBinder(problems, baseDir, bundled, appUpstream)
-                .bind(top.section("edge", EdgeBinder.KEYS));
+        YamlSection edgeSection = top.section("edge", EdgeBinder.KEYS);
+        EdgeConfig edge = new EdgeBinder(problems, baseDir, bundled, appUpstream).bind(edgeSection);
         appUpstream.filter(pool -> !EdgeBinder.proxiesTo(edge, pool)).ifPresent(pool -> problems.add(
-                Optional.ofNullable(appSection.node()).flatMap(Node::getStartMark), "app",
-                "the app instances join the upstream pool '" + pool + "', but no site of edge.sites proxies to it"
+                edgeSection.value("sites").flatMap(Node::getStartMark), "edge.sites",
+                "the app instances join the upstream pool '" + pool + "', but no site proxies to it"
                         + " (expected: proxy: " + pool + " on a site or location, or app.enabled: false)"));
         DnsConfig dns = new DnsBinder(problems, baseDir).bind(top.section("dns", DnsBinder.KEYS));
         return new StackConfig(Optional.of(source), dataDir, db, app, edge, dns);
