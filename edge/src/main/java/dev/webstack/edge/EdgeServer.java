@@ -3,6 +3,7 @@ package dev.webstack.edge;
 import dev.webstack.edge.config.EdgeConfig;
 import dev.webstack.edge.config.LocationConfig;
 import dev.webstack.edge.config.UpstreamConfig;
+import dev.webstack.edge.config.UpstreamServerConfig;
 import dev.webstack.edge.config.SiteConfig;
 import dev.webstack.edge.file.StaticFileRoute;
 import dev.webstack.edge.http.ExceptionHandler;
@@ -74,7 +75,12 @@ public final class EdgeServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private volatile EventLoopGroup group;
     private ChannelGroup connections;
-    private final Map<String, Upstream> upstreams = new HashMap<>();
+    private final Map<String, Upstream> upstreams = new HashMap<>(); // guarded by this once started
+    /** The pools' routes by name, kept across reloads so a pool's connections and run-time servers survive. */
+    private final Map<String, ProxyRoute> proxies = new HashMap<>();
+    /** The sites and pools as last loaded (at start, or by {@link #reload}). */
+    private EdgeConfig routing;
+    private boolean epoll;
     private ScheduledExecutorService healthChecks;
     private AccessLog accessLog;
     private ErrorLog errorLog;
@@ -90,8 +96,11 @@ public final class EdgeServer implements AutoCloseable {
     public void start() throws IOException, InterruptedException {
         Path logs = dataDir.resolve("logs");
         errorLog = new ErrorLog(logs.resolve("error.log"));
-        boolean epoll = Epoll.isAvailable();
-        hosts.set(compile(config, epoll));
+        epoll = Epoll.isAvailable();
+        routing = config;
+        proxies.putAll(pools(config, Map.of()));
+        proxies.forEach((name, route) -> upstreams.put(name, route.upstream()));
+        hosts.set(compile(config, proxies));
         if (config.accessLog()) {
             accessLog = new AccessLog(logs.resolve("access.log"));
             accessLog.start();
@@ -156,31 +165,41 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     /**
-     * The upstream pools and sites compiled into routes; a site root that cannot be opened, or an upstream host
-     * that does not resolve, fails here, before binding.
+     * The routes of {@code c}'s pools: the running route of a pool of that name where {@code running} has one (its
+     * servers added at run time, its connections and health kept), else a new one. An upstream host that does not
+     * resolve fails here, before anything changes.
      */
-    private VirtualHosts compile(EdgeConfig c, boolean epoll) {
-        Map<String, ProxyRoute> proxies = new HashMap<>();
+    private Map<String, ProxyRoute> pools(EdgeConfig c, Map<String, ProxyRoute> running) {
+        Map<String, ProxyRoute> routes = new HashMap<>();
         for (UpstreamConfig u : c.upstreams()) {
-            Upstream upstream = new Upstream(u, errorLog::info);
-            for (UpstreamServer server : upstream.servers()) {
-                if (server.address().isUnresolved()) {
-                    throw new IllegalArgumentException("upstream " + u.name() + ": server " + server
+            for (UpstreamServerConfig server : u.servers()) {
+                if (new InetSocketAddress(server.host(), server.port()).isUnresolved()) {
+                    throw new IllegalArgumentException("upstream " + u.name() + ": server " + server.address()
                             + " does not resolve");
                 }
             }
-            upstreams.put(u.name(), upstream);
-            ConnectionPool pool = new ConnectionPool(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
-                    new UpstreamChannelInitializer(u.responseTimeout(), u.idleTimeout(), c.limits().maxHeaderSize()), u.keepalive(),
-                    u.connectTimeout());
-            upstream.onRemove(server -> {
-                EventLoopGroup loops = group;
-                if (loops != null) {
-                    pool.evict(server, loops);
-                }
-            });
-            proxies.put(u.name(), new ProxyRoute(upstream, pool, errorLog::warn));
+            ProxyRoute route = running.get(u.name());
+            routes.put(u.name(), route != null ? route : newPool(u, c));
         }
+        return routes;
+    }
+
+    private ProxyRoute newPool(UpstreamConfig u, EdgeConfig c) {
+        Upstream upstream = new Upstream(u, errorLog::info);
+        ConnectionPool pool = new ConnectionPool(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+                new UpstreamChannelInitializer(u.responseTimeout(), u.idleTimeout(), c.limits().maxHeaderSize()),
+                u.keepalive(), u.connectTimeout());
+        upstream.onRemove(server -> {
+            EventLoopGroup loops = group;
+            if (loops != null) {
+                pool.evict(server, loops);
+            }
+        });
+        return new ProxyRoute(upstream, pool, errorLog::warn);
+    }
+
+    /** The sites compiled into routes over the given pools; a site root that cannot be opened fails here. */
+    private VirtualHosts compile(EdgeConfig c, Map<String, ProxyRoute> proxies) {
         VirtualHosts.Builder b = VirtualHosts.builder();
         for (SiteConfig site : c.sites()) {
             Route route;
@@ -206,6 +225,87 @@ public final class EdgeServer implements AutoCloseable {
         return b.build();
     }
 
+    /**
+     * Applies a changed config's sites and upstream pools while serving, as nginx's reload does, without closing a
+     * connection: the new routes are built whole, then swapped in at once; requests already routed finish where
+     * they were. A pool that stays (by name) keeps its connections, its health state and the servers the app tier
+     * added; the servers its config lists are added or drained and removed to match. Pools no longer named stop
+     * taking requests. Listeners, TLS, limits, file settings, workers and the access log stay as started.
+     *
+     * @return what changed, one line each, and what takes effect only at the next start
+     * @throws IllegalArgumentException when a site root cannot be opened or an upstream host does not resolve;
+     *         nothing has changed then
+     */
+    public synchronized List<String> reload(EdgeConfig next) {
+        if (group == null || closed) {
+            throw new IllegalStateException("the edge is not running");
+        }
+        Map<String, ProxyRoute> nextProxies = pools(next, proxies);
+        VirtualHosts nextHosts;
+        try {
+            nextHosts = compile(next, nextProxies);
+        } catch (RuntimeException e) {
+            nextProxies.forEach((name, route) -> {
+                if (!proxies.containsKey(name)) {
+                    route.upstream().close();
+                }
+            });
+            throw e;
+        }
+        List<String> done = new ArrayList<>();
+        for (Map.Entry<String, ProxyRoute> e : nextProxies.entrySet()) {
+            Upstream upstream = e.getValue().upstream();
+            UpstreamConfig wanted = next.upstream(e.getKey()).orElseThrow();
+            if (!proxies.containsKey(e.getKey())) {
+                upstream.start(healthChecks);
+                done.add("upstream " + e.getKey() + " added");
+                continue;
+            }
+            UpstreamConfig had = routing.upstream(e.getKey()).orElseThrow();
+            for (UpstreamServerConfig server : had.servers()) {
+                if (!wanted.servers().contains(server)) {
+                    upstream.drain(server.address(), wanted.responseTimeout())
+                            .whenComplete((ok, late) -> upstream.remove(server.address()));
+                    done.add("upstream " + e.getKey() + ": server " + server.address() + " draining, then removed");
+                }
+            }
+            for (UpstreamServerConfig server : wanted.servers()) {
+                if (!had.servers().contains(server)) {
+                    upstream.add(server);
+                    done.add("upstream " + e.getKey() + ": server " + server.address() + " added");
+                }
+            }
+            if (!wanted.withServers(List.of()).equals(had.withServers(List.of()))) {
+                done.add("upstream " + e.getKey() + ": its other settings take effect at the next start");
+            }
+        }
+        hosts.set(nextHosts);
+        if (!(config.https().enabled() && config.https().redirectHttp())) {
+            plainHosts.set(nextHosts);
+        }
+        for (Map.Entry<String, ProxyRoute> e : proxies.entrySet()) {
+            if (!nextProxies.containsKey(e.getKey())) {
+                e.getValue().upstream().close(); // its requests in flight finish; no new ones reach it
+                done.add("upstream " + e.getKey() + " removed");
+            }
+        }
+        proxies.clear();
+        proxies.putAll(nextProxies);
+        upstreams.clear();
+        nextProxies.forEach((name, route) -> upstreams.put(name, route.upstream()));
+        if (!next.sites().equals(routing.sites()) || !next.defaultHost().equals(routing.defaultHost())) {
+            done.add("sites reloaded: " + next.sites().size() + " site(s)");
+        }
+        routing = next;
+        EdgeConfig rest = new EdgeConfig(next.http(), next.https(), next.workers(), next.limits(), next.files(),
+                next.accessLog(), config.defaultHost(), config.sites(), config.upstreams());
+        if (!rest.equals(config)) {
+            done.add("listeners, TLS, limits, files, workers and the access log take effect at the next start");
+        }
+        errorLog.info("edge reloaded: " + (done.isEmpty() ? "nothing changed" : String.join("; ", done)));
+        return done;
+    }
+
     private List<String> hostNames() {
         List<String> names = new ArrayList<>();
         for (SiteConfig site : config.sites()) {
@@ -223,7 +323,7 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     /** The upstream pool called {@code name}, for changing its servers while the edge runs; null if none. */
-    public Upstream upstream(String name) {
+    public synchronized Upstream upstream(String name) {
         return upstreams.get(name);
     }
 

@@ -1,16 +1,20 @@
 package dev.webstack.stack;
 
 import dev.webstack.edge.EdgeServer;
+import dev.webstack.edge.config.EdgeConfig;
 import dev.webstack.stack.config.StackConfig;
+import java.util.List;
 
 /** The edge server as a tier of the stack. */
 final class EdgeTier implements Tier {
     private final StackConfig config;
     private final EdgeServer server;
+    private EdgeConfig loaded; // the edge config last applied; reloads run one at a time
 
     EdgeTier(StackConfig config) {
         this.config = config;
         this.server = new EdgeServer(config.edge(), config.dataDir());
+        this.loaded = config.edge();
     }
 
     @Override
@@ -28,10 +32,18 @@ final class EdgeTier implements Tier {
         return server.describe();
     }
 
+    /**
+     * Swaps in the new sites and upstream pools (nginx's reload); what cannot change while serving (listeners, TLS,
+     * limits) is named as taking effect at the next up.
+     */
     @Override
     public String reload(StackConfig next) {
-        // The edge does not reload yet: say so when its settings changed, rather than pretend.
-        return next.edge().equals(config.edge()) ? null : "settings changed: they take effect at the next up";
+        if (next.edge().equals(loaded)) {
+            return null;
+        }
+        List<String> done = server.reload(next.edge());
+        loaded = next.edge();
+        return done.isEmpty() ? null : String.join("; ", done);
     }
 
     EdgeServer server() {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,20 +50,27 @@ final class Reloader implements AutoCloseable {
         long number = ++count;
         List<String> done = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        String failed = null;
         try {
             StackConfig next = ConfigLoader.load(config.source(), Bundled.fromLauncher());
-            for (Tier tier : tiers) {
+            // From the DNS tier back: its zones are what a reload most often finds broken, and a tier that fails
+            // stops the reload before the tiers in front of it change (each tier's own swap is all or nothing).
+            List<Tier> backwards = new ArrayList<>(tiers);
+            Collections.reverse(backwards);
+            for (Tier tier : backwards) {
+                failed = tier.name();
                 String what = tier.reload(next);
                 if (what != null) {
                     done.add(tier.name() + " " + what);
                 }
             }
+            failed = null;
         } catch (ConfigException e) {
             e.errors().forEach(problem -> problems.add(problem.toString()));
         } catch (ZoneException e) {
             problems.addAll(e.problems());
         } catch (Exception e) {
-            problems.add(String.valueOf(e.getMessage()));
+            problems.add(failed + ": " + e.getMessage());
         }
         boolean ok = problems.isEmpty();
         String text;
@@ -71,7 +79,10 @@ final class Reloader implements AutoCloseable {
             out.println(text);
             out.flush();
         } else {
-            problems.add("reload failed: still serving the zones loaded before");
+            problems.add("reload failed: still serving the zones loaded before"
+                    + (failed == null || failed.equals("dns") ? "" : "; " + failed + " and the tiers started before it"
+                    + " keep what they had"));
+            done.forEach(line -> problems.add("(reloaded: " + line + ")"));
             text = String.join("\n", problems);
             err.println(text);
             err.flush();

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,43 @@ class DnsReloadIT {
         WebstackProcess notRunning = WebstackProcess.run(dir, "reload", "-c", file.toString());
         assertThat(notRunning.waitFor()).isEqualTo(1);
         assertThat(notRunning.output()).contains("no stack is running on the data folder");
+    }
+
+    @Test
+    void reloadSwapsTheEdgesSitesAndKeepsThemWhenTheNewConfigIsBroken() throws Exception {
+        for (String site : List.of("one", "two")) {
+            Files.createDirectories(dir.resolve(site));
+            Files.writeString(dir.resolve(site + "/index.html"), "site " + site + "\n");
+        }
+        String yaml = """
+                app: { enabled: false }
+                edge:
+                  http: { port: 0 }
+                  https: { enabled: false }
+                  sites:
+                    - hosts: [www.reload.test]
+                      root: %s
+                dns: { enabled: false }
+                """;
+        Path file = Files.writeString(dir.resolve("webstack.yaml"), yaml.formatted("one"));
+        try (WebstackProcess up = WebstackProcess.start(dir, "up", "-c", file.toString())) {
+            int port = up.awaitReadyPorts()[0];
+            String url = "http://127.0.0.1:" + port + "/";
+            assertThat(StackIT.curl("-s", "-H", "Host: www.reload.test", url)[1]).isEqualTo("site one\n");
+
+            Files.writeString(file, yaml.formatted("two"));
+            WebstackProcess reload = WebstackProcess.run(dir, "reload", "-c", file.toString());
+            assertThat(reload.waitFor()).as(reload.output()).isZero();
+            assertThat(reload.output()).contains("edge sites reloaded: 1 site(s)");
+            assertThat(StackIT.curl("-s", "-H", "Host: www.reload.test", url)[1]).isEqualTo("site two\n");
+
+            Files.writeString(file, yaml.formatted("two").replace("root: two", "root: two\n      proxy: nowhere"));
+            WebstackProcess broken = WebstackProcess.run(dir, "reload", "-c", file.toString());
+            assertThat(broken.waitFor()).isEqualTo(2);
+            assertThat(broken.output()).contains("'nowhere' is not an upstream pool", "nothing was reloaded");
+            assertThat(StackIT.curl("-s", "-H", "Host: www.reload.test", url)[1]).isEqualTo("site two\n");
+            assertThat(up.terminate()).isZero();
+        }
     }
 
     @Test

@@ -91,4 +91,9 @@ public record UpstreamConfig(
         return new UpstreamConfig(name, servers, balance, hashCookie, idleConnections, connectTimeout,
                 responseTimeout, idleTimeout, maxTries, tryTimeout, health);
     }
+
+    public UpstreamConfig withServers(List<UpstreamServerConfig> next) {
+        return new UpstreamConfig(name, next, balance, hashCookie, keepalive, connectTimeout, responseTimeout,
+                idleTimeout, maxTries, tryTimeout, health);
+    }
 }

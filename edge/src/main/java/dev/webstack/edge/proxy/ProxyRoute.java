@@ -38,7 +38,7 @@ public final class ProxyRoute implements Route {
         return true;
     }
 
-    Upstream upstream() {
+    public Upstream upstream() {
         return upstream;
     }
 
