@@ -38,8 +38,10 @@ import java.util.List;
  * Bodies stream in both directions without being held: when the upstream cannot take more of the request body,
  * the client is no longer read from; when the client cannot take more of the response, the upstream is not. A
  * request that never reached a server (refused, reset before anything was written) is tried on another, whatever
- * its method; an idempotent request without a body also when the server closed without a response byte (a
- * keep-alive connection the server had just dropped); nothing else is retried. Before the response starts,
+ * its method; an idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) also when the server closed without a
+ * response byte (a keep-alive connection the server had just dropped), if its body, when it has one, is at most
+ * {@link #RETRY_BODY_LIMIT} (kept until then, as nginx keeps a body for {@code proxy_next_upstream}); nothing else
+ * is retried. Before the response starts,
  * failures are answered 502 (refused, reset, garbage), 503 (no server available) or 504 (timeout); after, the
  * client's connection is closed, so a cut-off body never passes for a whole one.
  */
@@ -52,7 +54,17 @@ final class ProxyExchange implements Route.Exchange {
     private final boolean keepAlive;
     private final ChannelPromise done;
     private final boolean head;
-    private final boolean retryableAfterSending;
+    /**
+     * The largest request body kept to be sent again: a bigger one streams through and its request is not retried
+     * once it reached a server (nginx's {@code client_body_buffer_size} on 64-bit systems is 16k; bodies of an
+     * idempotent API call are commonly a few KiB).
+     */
+    static final int RETRY_BODY_LIMIT = 64 * 1024;
+
+    /** Whether the request may go to another server after it reached one; false once its body outgrew the limit. */
+    private boolean retryableAfterSending;
+    /** Body bytes received so far, kept in {@link #pending} while the request is retryable. */
+    private long bodyBytes;
     private final String hashKey;
     private final long deadlineNanos;
     private final List<UpstreamServer> tried = new ArrayList<>(2);
@@ -99,7 +111,8 @@ final class ProxyExchange implements Route.Exchange {
         if (bodyComplete) {
             pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-        this.retryableAfterSending = isIdempotent(request.method()) && !hasBody;
+        this.retryableAfterSending = isIdempotent(request.method())
+                && (!hasBody || HttpUtil.getContentLength(request, -1L) <= RETRY_BODY_LIMIT);
         this.hashKey = hashKey;
         this.deadlineNanos = System.nanoTime() + config.tryTimeout().toNanos();
         this.upstreamRequest = ForwardedHeaders.upstreamRequest(request, route.clientAddress(client), secure,
@@ -219,6 +232,7 @@ final class ProxyExchange implements Route.Exchange {
         if (content instanceof LastHttpContent) {
             bodyComplete = true;
         }
+        bodyBytes += content.content().readableBytes();
         if (finished) {
             content.release();
             return;
@@ -232,8 +246,16 @@ final class ProxyExchange implements Route.Exchange {
             lastWritten = true;
             sentAtNanos = System.nanoTime();
         }
+        if (retryableAfterSending && bodyBytes > RETRY_BODY_LIMIT) {
+            // Too big to keep (a chunked or HTTP/2 body without a length): it streams from here, and the request
+            // is not sent again once it reached a server.
+            retryableAfterSending = false;
+            if (headWritten) {
+                releasePending();
+            }
+        }
         if (retryableAfterSending) {
-            // A bodyless request that may go to another server: its end is kept to be sent again.
+            // A request that may go to another server: its body (or its end) is kept to be sent again.
             pending.add(content);
             upstream.writeAndFlush(content.retainedDuplicate(), upstream.voidPromise());
             return;

@@ -345,6 +345,41 @@ class ProxyFailureTest {
     }
 
     @Test
+    void aPutWithABodyTheUpstreamDroppedUnansweredIsRetriedWithItsWholeBody() throws Exception {
+        RawBackend dropper = closeLater(new RawBackend(CLOSE_UNANSWERED));
+        TestBackend b = closeLater(new TestBackend("b"));
+        edge(pool(dropper.serverConfig(), b.serverConfig()).withHealth(NO_PASSIVE_CHECKS));
+
+        for (int i = 0; i < 4; i++) {
+            String body = "{\"title\": \"put " + i + "\"}" + "x".repeat(20_000);
+            HttpResponse<String> response = client.send(request("/echo")
+                    .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("PUT %d", i).isEqualTo(200);
+            assertThat(response.body()).as("the body b received, whole").isEqualTo(body);
+        }
+        assertThat(dropper.count("PUT /echo HTTP/1.1")).as("PUTs that reached the dropper first").isPositive();
+        assertThat(b.requests()).isEqualTo(4);
+    }
+
+    @Test
+    void aPutWhoseBodyIsTooBigToKeepIsNotSentAgainOnceItReachedAServer() throws Exception {
+        RawBackend dropper = closeLater(new RawBackend(CLOSE_UNANSWERED));
+        TestBackend b = closeLater(new TestBackend("b"));
+        edge(pool(dropper.serverConfig(), b.serverConfig()).withHealth(NO_PASSIVE_CHECKS)
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(3)));
+        String big = "y".repeat(ProxyExchange.RETRY_BODY_LIMIT + 1);
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(client.send(request("/echo").PUT(HttpRequest.BodyPublishers.ofString(big)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        assertThat(statuses).containsOnly(200, 502).contains(502);
+        assertThat(dropper.count("PUT /echo HTTP/1.1")).isEqualTo(Collections.frequency(statuses, 502));
+        assertThat(b.requests()).isEqualTo(Collections.frequency(statuses, 200));
+    }
+
+    @Test
     void aGetTheUpstreamDroppedUnansweredIsRetriedOnAnotherServer() throws Exception {
         RawBackend dropper = closeLater(new RawBackend(CLOSE_UNANSWERED));
         TestBackend b = closeLater(new TestBackend("b"));
