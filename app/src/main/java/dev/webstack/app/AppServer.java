@@ -103,7 +103,13 @@ public final class AppServer implements AutoCloseable {
             spawnAll();
             awaitHealthy();
         } catch (IOException | InterruptedException | RuntimeException e) {
+            // Interrupted (the stack was asked to stop while starting): the instances must still be stopped and
+            // waited for, so the interrupt is held back until close has done that.
+            boolean interrupted = Thread.interrupted();
             close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw e;
         }
         synchronized (this) {

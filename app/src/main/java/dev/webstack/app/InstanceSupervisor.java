@@ -67,6 +67,8 @@ final class InstanceSupervisor {
     private String lastCheck = "none yet";
     private String lastOutput = "";
     private boolean stopRequested;
+    /** The drain begun when the instance turned unhealthy; null while it is in the pool. */
+    private CompletableFuture<Void> unhealthyDrain;
     private Instance firstHealthy;
     private String trialFailure;
 
@@ -341,7 +343,10 @@ final class InstanceSupervisor {
                         + result.detail() + "): out of the pool, still running";
                 log.line(why);
                 event(name + " " + why);
-                leaving(started);
+                CompletableFuture<Void> drained = leaving(started);
+                synchronized (this) {
+                    unhealthyDrain = drained; // a stop while it is out of the pool waits for this drain
+                }
                 move(InstanceState.UNHEALTHY);
             }
         }
@@ -365,6 +370,7 @@ final class InstanceSupervisor {
         InstanceProcess p;
         Instance running;
         boolean inPool;
+        CompletableFuture<Void> outOfPool;
         synchronized (this) {
             p = process;
             running = instance;
@@ -375,11 +381,15 @@ final class InstanceSupervisor {
                 return;
             }
             inPool = state == InstanceState.HEALTHY;
+            outOfPool = state == InstanceState.UNHEALTHY ? unhealthyDrain : null;
             move(InstanceState.DRAINING);
         }
         try {
             if (inPool) {
                 drain(running);
+            } else if (outOfPool != null) {
+                // Taken out when it turned unhealthy: its requests in flight then may still be running.
+                awaitDrain(outOfPool);
             }
             boolean killed = p.terminate(config.stopGrace());
             p.awaitOutput(OUTPUT_WAIT);
@@ -408,7 +418,10 @@ final class InstanceSupervisor {
 
     /** listener.leaving, waited for up to the stop grace. */
     private void drain(Instance running) throws InterruptedException {
-        CompletableFuture<Void> drained = leaving(running);
+        awaitDrain(leaving(running));
+    }
+
+    private void awaitDrain(CompletableFuture<Void> drained) throws InterruptedException {
         try {
             drained.get(config.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

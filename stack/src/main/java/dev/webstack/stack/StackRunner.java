@@ -22,6 +22,8 @@ public final class StackRunner {
     private final PrintWriter out;
     private final PrintWriter err;
     private final CountDownLatch stop = new CountDownLatch(1);
+    /** The thread starting the tiers, while it does; a stop interrupts it. */
+    private volatile Thread starting;
 
     public StackRunner(StackConfig config, PrintWriter out, PrintWriter err) {
         this.config = config;
@@ -32,6 +34,10 @@ public final class StackRunner {
     /** Asks a running {@link #run} to stop, as SIGTERM does. */
     public void stop() {
         stop.countDown();
+        Thread starter = starting;
+        if (starter != null) {
+            starter.interrupt(); // a tier still starting (an app waiting for its instances) gives up at once
+        }
     }
 
     public int run() {
@@ -92,12 +98,25 @@ public final class StackRunner {
             try (admin) {
                 for (Tier tier : tiers) {
                     try {
+                        starting = Thread.currentThread();
+                        if (stop.getCount() == 0) {
+                            throw new InterruptedException("stopped");
+                        }
                         tier.start();
                     } catch (Exception e) {
+                        started.push(tier);
+                        if (stop.getCount() == 0) { // Ctrl-C or SIGTERM while starting: a stop, not a failure
+                            Thread.interrupted();
+                            out.println("stopping (asked to while " + tier.name() + " was starting) ...");
+                            out.flush();
+                            stopping = true;
+                            return 0;
+                        }
                         err.println("webstack: " + tier.name() + " failed to start: " + describe(e));
                         err.flush();
-                        started.push(tier);
                         return 1;
+                    } finally {
+                        starting = null;
                     }
                     started.push(tier);
                     if (tier == edge && app != null) {

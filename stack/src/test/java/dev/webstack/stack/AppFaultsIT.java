@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -85,6 +86,33 @@ class AppFaultsIT {
                 .matcher(Files.readString(dir.resolve("webstack-data/logs/app-1.log")));
         assertThat(started.find()).isTrue();
         assertThat(alive(Long.parseLong(started.group(1)))).as("the instance's process was stopped").isFalse();
+    }
+
+    @Test
+    void sigtermWhileTheInstancesStartStopsAtOnceAndLeavesNothing() throws Exception {
+        Path silent = script("slow.sh", "echo 'warming up for a long time'; exec sleep 600");
+        Path file = config("""
+                command: [%s]
+                instances: 1
+                start-timeout: 10m
+                stop-grace: 2s""".formatted(silent), "");
+        try (WebstackProcess up = WebstackProcess.start(dir, "up", "-c", file.toString())) {
+            Path log = dir.resolve("webstack-data/logs/app-1.log");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!(Files.exists(log) && Files.readString(log).contains("started pid"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Matcher started = Pattern.compile("started pid (\\d+)").matcher(Files.readString(log));
+            assertThat(started.find()).isTrue();
+
+            // terminate() waits 30 s at most, far less than the 10 minutes the start would otherwise take
+            assertThat(up.terminate()).as(up.output()).isZero();
+
+            assertThat(up.output()).contains("stopping (asked to while app was starting)", "app   stopped");
+            assertThat(alive(Long.parseLong(started.group(1)))).isFalse();
+            assertThat(runDirPidFiles()).isEmpty();
+        }
     }
 
     @Test
