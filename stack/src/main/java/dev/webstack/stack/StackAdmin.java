@@ -185,10 +185,16 @@ final class StackAdmin implements AdminSocket.Handler {
     private String dbState() {
         if (db.database() instanceof EmbeddedDatabase embedded) {
             long pid = embedded.pid();
-            boolean alive = pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            boolean alive = running(embedded);
             return alive ? "running (pid " + pid + "): " : "NOT RUNNING (pid " + pid + " is gone): ";
         }
         return "external: ";
+    }
+
+    /** Whether the embedded MariaDB's process still runs. */
+    private static boolean running(EmbeddedDatabase db) {
+        long pid = db.pid();
+        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static String serverText(UpstreamServer s) {
@@ -218,7 +224,7 @@ final class StackAdmin implements AdminSocket.Handler {
                 long pid = embedded.pid();
                 j.field("mode").value("embedded");
                 j.field("pid").value(pid);
-                j.field("running").value(pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+                j.field("running").value(running(embedded));
             } else {
                 j.field("mode").value("external");
             }

@@ -145,11 +145,7 @@ class AppFaultsIT {
     @Test
     void anEdgePortAlreadyTakenStopsTheInstancesThatStarted() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Path file = config(tinyApp(), "").getParent().resolve("webstack.yaml");
-            Files.writeString(file, Files.readString(file).replace("http: { port: 0 }",
-                    "http: { port: " + taken.getLocalPort() + " }"));
-
-            WebstackProcess up = WebstackProcess.run(dir, "up", "-c", file.toString());
+            WebstackProcess up = upWith("http: { port: 0 }", "http: { port: " + taken.getLocalPort() + " }");
 
             assertThat(up.waitFor()).as(up.output()).isEqualTo(1);
             assertThat(up.output()).contains("app   ready   2 of 2 instances healthy",
@@ -162,11 +158,7 @@ class AppFaultsIT {
     @Test
     void aDatabaseThatCannotStartStartsNoInstance() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Path file = config(tinyApp(), "").getParent().resolve("webstack.yaml");
-            Files.writeString(file, Files.readString(file).replace("db: { enabled: false }",
-                    "db: { port: " + taken.getLocalPort() + " }"));
-
-            WebstackProcess up = WebstackProcess.run(dir, "up", "-c", file.toString());
+            WebstackProcess up = upWith("db: { enabled: false }", "db: { port: " + taken.getLocalPort() + " }");
 
             assertThat(up.waitFor()).as(up.output()).isEqualTo(1);
             assertThat(up.output()).contains("db failed to start", Integer.toString(taken.getLocalPort()))
@@ -239,6 +231,13 @@ class AppFaultsIT {
                 file.toString());
         assertThat(both.waitFor()).isEqualTo(2);
         assertThat(both.output()).contains("mutually exclusive");
+    }
+
+    /** Runs up to its end on the tiny app's config with one setting changed. */
+    private WebstackProcess upWith(String setting, String changed) throws Exception {
+        Path file = config(tinyApp(), "");
+        Files.writeString(file, Files.readString(file).replace(setting, changed));
+        return WebstackProcess.run(dir, "up", "-c", file.toString());
     }
 
     private static boolean alive(long pid) {

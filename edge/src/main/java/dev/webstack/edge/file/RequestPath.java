@@ -44,6 +44,21 @@ public record RequestPath(List<String> segments, boolean trailingSlash) {
      * kept. Empty when the path is malformed or climbs above the root (a 400 then, as nginx answers).
      */
     public static Optional<String> normalized(String target) {
+        int end = target.length();
+        boolean plain = end > 0 && target.charAt(0) == '/';
+        for (int i = 0; i < target.length() && plain; i++) {
+            char c = target.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+            // Nothing to decode or resolve: no escape, no dot segment, no doubled slash, nothing beyond ASCII.
+            plain = c != '%' && c != '\\' && c > 0x1f && c < 0x7f
+                    && !(c == '/' && i + 1 < target.length() && (target.charAt(i + 1) == '/' || target.charAt(i + 1) == '.'));
+        }
+        if (plain) { // the common request: no lists, no decoding
+            return Optional.of(end == target.length() ? target : target.substring(0, end));
+        }
         Decoded d = parse(target, false);
         if (d.path() == null) {
             return Optional.empty();
