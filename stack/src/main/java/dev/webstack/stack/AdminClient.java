@@ -3,11 +3,10 @@ package dev.webstack.stack;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -51,11 +50,17 @@ final class AdminClient {
             return 1;
         }
         try (channel;
-                Writer w = new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8);
                 BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
                         StandardCharsets.UTF_8))) {
-            w.write(String.join("\n", request) + "\n\n");
-            w.flush();
+            try {
+                ByteBuffer bytes = ByteBuffer.wrap((String.join("\n", request) + "\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+            } catch (IOException refused) {
+                // a stack too busy to take the request answers at once and closes: its answer is still there to read
+            }
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.startsWith("out ")) {
