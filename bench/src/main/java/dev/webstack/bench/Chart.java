@@ -34,7 +34,7 @@ final class Chart {
     static final int ROW = 34;
     static final int AXIS = 44;
     /** A ratio beyond this is drawn to it, with its real value printed. */
-    static final double CAP = 3.0;
+    static final double CAP = 2.0;
     static final Color GREEN = new Color(0x2e7d32);
     static final Color AMBER = new Color(0xf9a825);
     static final Color RED = new Color(0xc62828);

@@ -30,7 +30,7 @@ final class Markdown {
         md.append(TABLE_HEADER).append('\n').append(TABLE_ALIGN).append('\n');
         if (summary.rows().isEmpty()) {
             List<String> cells = new ArrayList<>(Collections.nCopies(12, ""));
-            cells.set(0, "*no scenario was run*");
+            cells.set(0, "*no comparison with a peer was measured*");
             md.append(row(cells));
         }
         for (Comparison c : summary.rows()) {
