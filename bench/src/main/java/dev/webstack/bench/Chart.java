@@ -84,8 +84,10 @@ final class Chart {
         return HEADER + row * ROW + ROW / 2;
     }
 
+    /** By the ratio as printed (two decimals), so a bar labelled 1.00 is never coloured as behind. */
     static Color colorOf(double ratio) {
-        return ratio >= 1.0 ? GREEN : ratio >= 0.9 ? AMBER : RED;
+        double shown = Math.round(ratio * 100) / 100.0;
+        return shown >= 1.0 ? GREEN : shown >= 0.9 ? AMBER : RED;
     }
 
     BufferedImage render() {

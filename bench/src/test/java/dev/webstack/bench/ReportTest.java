@@ -137,6 +137,14 @@ class ReportTest {
     }
 
     @Test
+    void aBarIsColouredByItsRatioAsPrinted() {
+        assertThat(Chart.colorOf(0.9995)).isEqualTo(Chart.GREEN); // printed 1.00
+        assertThat(Chart.colorOf(0.994)).isEqualTo(Chart.AMBER); // printed 0.99
+        assertThat(Chart.colorOf(0.8951)).isEqualTo(Chart.AMBER); // printed 0.90
+        assertThat(Chart.colorOf(0.894)).isEqualTo(Chart.RED);
+    }
+
+    @Test
     void axisMaxIsOneTickPastTheLargestRatio() {
         assertThat(chart(List.of(ratioRow("50", "100"))).axisMax()).isEqualTo(1.25);
         assertThat(chart(List.of(ratioRow("105", "100"))).axisMax()).isEqualTo(1.5);
