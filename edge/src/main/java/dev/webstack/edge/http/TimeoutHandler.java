@@ -72,8 +72,9 @@ final class TimeoutHandler extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest) {
             pending++;
             if (state != State.BUSY) {
-                lastWriteProgress = System.nanoTime();
-                enter(ctx, State.BUSY, sendNanos);
+                long now = System.nanoTime();
+                lastWriteProgress = now;
+                enter(ctx, State.BUSY, sendNanos, now);
             }
         }
         ctx.fireChannelRead(msg);
@@ -131,8 +132,11 @@ final class TimeoutHandler extends ChannelDuplexHandler {
     }
 
     private void enter(ChannelHandlerContext ctx, State next, long nanos) {
+        enter(ctx, next, nanos, System.nanoTime());
+    }
+
+    private void enter(ChannelHandlerContext ctx, State next, long nanos, long now) {
         state = next;
-        long now = System.nanoTime();
         deadline = now + nanos;
         if (timer == null || deadline - timerAt < 0) {
             schedule(ctx, nanos, now);

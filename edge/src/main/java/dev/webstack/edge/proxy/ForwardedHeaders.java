@@ -2,8 +2,11 @@ package dev.webstack.edge.proxy;
 
 import dev.webstack.edge.http.HttpDates;
 import dev.webstack.edge.http.Responses;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -95,7 +98,7 @@ final class ForwardedHeaders {
             forwarded.append(ip);
         }
         forwarded.append(";proto=").append(proto);
-        if (host != null && host.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+        if (host != null && isQuotable(host)) {
             forwarded.append(";host=\"").append(host).append('"');
         }
         headers.add(FORWARDED, priorForwarded == null ? forwarded.toString() : priorForwarded + ", " + forwarded);
@@ -103,7 +106,23 @@ final class ForwardedHeaders {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
+        if (!hasBody) {
+            // Whole in its head: one message through the upstream pipeline, with no separate end to write.
+            return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+                    Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
+        }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
+    }
+
+    /** Whether {@code host} can go in a quoted-string of Forwarded as it is: visible ASCII, no quote or backslash. */
+    private static boolean isQuotable(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isHopByHop(CharSequence name) {

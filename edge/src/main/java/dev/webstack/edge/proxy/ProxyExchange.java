@@ -54,6 +54,8 @@ final class ProxyExchange implements Route.Exchange {
     private final boolean keepAlive;
     private final ChannelPromise done;
     private final boolean head;
+    /** Whether the request has a body; one without goes upstream whole, as one message with its head. */
+    private final boolean hasBody;
     /**
      * The largest request body kept to be sent again: a bigger one streams through and its request is not retried
      * once it reached a server (nginx's {@code client_body_buffer_size} on 64-bit systems is 16k; bodies of an
@@ -85,6 +87,11 @@ final class ProxyExchange implements Route.Exchange {
     private boolean headWritten;
     private boolean responseStarted;
     private boolean skipInformationalEnd;
+    /**
+     * The response head, held until the next thing the server sent (or the end of the read): a body that arrived
+     * whole with it goes to the client in the same write, as one message.
+     */
+    private HttpResponse heldHead;
     private boolean upstreamKeepAlive;
     private boolean finished;
     private boolean pausedClient;
@@ -106,11 +113,8 @@ final class ProxyExchange implements Route.Exchange {
         // with or without a length; one that did arrives whole (a full request) and is ended here.
         boolean http2 = client.channel() instanceof Http2StreamChannel;
         this.bodyComplete = request instanceof LastHttpContent;
-        boolean hasBody = http2 ? !bodyComplete
+        this.hasBody = http2 ? !bodyComplete
                 : HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-        if (bodyComplete) {
-            pending.add(LastHttpContent.EMPTY_LAST_CONTENT);
-        }
         this.retryableAfterSending = isIdempotent(request.method())
                 && (!hasBody || HttpUtil.getContentLength(request, -1L) <= RETRY_BODY_LIMIT);
         this.hashKey = hashKey;
@@ -191,7 +195,7 @@ final class ProxyExchange implements Route.Exchange {
         channel.pipeline().get(StrictResponseDecoder.class).expectHeadResponse(head);
         channel.config().setAutoRead(true);
         ChannelFuture headWrite = channel.write(upstreamRequest);
-        lastWritten = false;
+        lastWritten = !hasBody; // a request without a body is whole in its head
         for (HttpContent content : pending) {
             channel.write(content.retainedDuplicate());
             lastWritten |= content instanceof LastHttpContent;
@@ -231,6 +235,10 @@ final class ProxyExchange implements Route.Exchange {
     public void body(HttpContent content) {
         if (content instanceof LastHttpContent) {
             bodyComplete = true;
+        }
+        if (!hasBody) {
+            content.release(); // the end of a request with no body: it went whole with its head
+            return;
         }
         bodyBytes += content.content().readableBytes();
         if (finished) {
@@ -288,7 +296,6 @@ final class ProxyExchange implements Route.Exchange {
     // ------------------------------------------------------------ the response, from the upstream
 
     void upstreamRead(HttpObject msg) {
-        lastReadNanos = System.nanoTime();
         if (finished) {
             ReferenceCountUtil.release(msg);
             return;
@@ -362,7 +369,14 @@ final class ProxyExchange implements Route.Exchange {
         if (closeAfter && keepAlive) {
             done.addListener(f -> client.close());
         }
-        client.write(response);
+        heldHead = response;
+    }
+
+    private void writeHeldHead() {
+        if (heldHead != null) {
+            client.write(heldHead);
+            heldHead = null;
+        }
     }
 
     /**
@@ -403,7 +417,8 @@ final class ProxyExchange implements Route.Exchange {
             content.release();
             return;
         }
-        if (!(content instanceof LastHttpContent)) {
+        if (!(content instanceof LastHttpContent last)) {
+            writeHeldHead();
             client.write(content);
             if (!client.channel().isWritable() && !pausedUpstream) {
                 pausedUpstream = true;
@@ -412,7 +427,15 @@ final class ProxyExchange implements Route.Exchange {
             return;
         }
         finished = true;
-        client.writeAndFlush(content, done); // the response's last write completes the exchange
+        if (heldHead != null) {
+            // The whole response came in one read: head and body go out as one message.
+            HttpResponse whole = new DefaultFullHttpResponse(heldHead.protocolVersion(), heldHead.status(),
+                    last.content(), heldHead.headers(), last.trailingHeaders());
+            heldHead = null;
+            client.writeAndFlush(whole, done); // the response's last write completes the exchange
+        } else {
+            client.writeAndFlush(last, done);
+        }
         releaseServer(true, null);
         releasePending();
         resumeClientIfPausedForGood();
@@ -434,6 +457,8 @@ final class ProxyExchange implements Route.Exchange {
 
     void upstreamReadComplete() {
         if (!finished && responseStarted) {
+            lastReadNanos = System.nanoTime(); // once a read: the body's idle clock (a whole response never needs it)
+            writeHeldHead();
             client.flush();
         }
     }
@@ -534,6 +559,7 @@ final class ProxyExchange implements Route.Exchange {
     /** After the response started: the client's connection (or HTTP/2 stream) is closed, the body visibly cut. */
     private void abort(String why) {
         finished = true;
+        heldHead = null; // never sent: the closed connection says the response failed
         releasePending();
         route.log("proxy " + request.method() + " " + request.uri() + " → upstream " + config.name()
                 + ": response cut off: " + why);
