@@ -9,6 +9,7 @@ import dev.webstack.edge.config.HealthCheckConfig;
 import dev.webstack.edge.config.UpstreamConfig;
 import dev.webstack.edge.config.UpstreamServerConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -16,6 +17,7 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -215,6 +218,31 @@ class ProxyFailureTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(resetting.count("POST /form HTTP/1.1")).isEqualTo(1);
+    }
+
+    @Test
+    void aResponseHeadGoesOnBeforeASlowBodyAndABodilessRequestGoesUpAsItsHeadAlone() throws Exception {
+        CountDownLatch headSeen = new CountDownLatch(1);
+        RawBackend slow = closeLater(new RawBackend(c -> {
+            c.readHead();
+            c.write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n");
+            // The body only once the client has the head: an edge that held the head for its body would never
+            // pass it on, and the client would read "late".
+            c.write(headSeen.await(10, TimeUnit.SECONDS) ? "body" : "late");
+            c.readToEnd();
+        }));
+        edge(pool(slow.serverConfig()));
+        HttpResponse<InputStream> response = client.send(request("/slow").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        headSeen.countDown();
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (InputStream body = response.body()) {
+            assertThat(new String(body.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("body");
+        }
+        // The GET went up as one head and nothing after it (no body, no chunk terminator).
+        String received = slow.received();
+        assertThat(received).startsWith("GET /slow HTTP/1.1\r\n").endsWith("\r\n\r\n");
+        assertThat(received.indexOf("\r\n\r\n")).isEqualTo(received.length() - 4);
     }
 
     // ------------------------------------------------------------ upstream answers that must not pass
