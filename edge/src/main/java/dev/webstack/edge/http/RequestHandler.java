@@ -50,8 +50,8 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (wasCurrent && !queued.isEmpty()) {
-            replayQueued();
+        if (wasCurrent && (!queued.isEmpty() || !ctx.channel().config().isAutoRead())) {
+            replayQueued(); // the next request's turn, or reading again once none waits
         }
         if (inFlight == 0 && draining() && !closing) { // when closing, the last response closes after it
             ctx.close();
@@ -192,11 +192,17 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     /** The requests that waited behind a proxied one, now in order; reading resumes once none waits. */
     private void replayQueued() {
-        while (!queued.isEmpty() && current == null) {
+        // A replayed request takes the body queued behind its head; the next request waits for its turn again.
+        while (!queued.isEmpty() && (current == null || inBody)) {
             channelRead(ctx, queued.poll());
         }
-        if (queued.isEmpty() && current == null && !closing && ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(true);
+        if (queued.isEmpty() && !closing && ctx.channel().isWritable()) {
+            boolean bodyUnread = current != null && inBody;
+            if (current == null || (bodyUnread && !currentStreams)) {
+                ctx.channel().config().setAutoRead(true);
+            } else if (bodyUnread) {
+                current.resumeBody(); // a streaming route paces the rest of its body itself
+            }
         }
         ctx.flush();
     }

@@ -47,6 +47,13 @@ public interface Route {
             content.release();
         }
 
+        /**
+         * A streaming route's request waited behind another and its turn came with part of its body still unread:
+         * reading from the client is this exchange's to resume now (unless it holds it paused itself).
+         */
+        default void resumeBody() {
+        }
+
         /** The client's connection became writable again, or stopped being so (for streaming routes). */
         default void clientWritabilityChanged() {
         }

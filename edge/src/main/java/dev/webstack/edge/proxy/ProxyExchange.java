@@ -112,9 +112,12 @@ final class ProxyExchange implements Route.Exchange {
         // HTTP/1: a body has a length or chunks. HTTP/2: a request whose head did not end the stream has one,
         // with or without a length; one that did arrives whole (a full request) and is ended here.
         boolean http2 = client.channel() instanceof Http2StreamChannel;
-        this.bodyComplete = request instanceof LastHttpContent;
-        this.hasBody = http2 ? !bodyComplete
+        boolean whole = request instanceof LastHttpContent;
+        this.hasBody = http2 ? !whole
                 : HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        // A request without a body is complete with its head, even before the decoder's (empty) end reaches us:
+        // a pipelined one replayed after the request before it gets that end only after its own response.
+        this.bodyComplete = whole || !hasBody;
         this.retryableAfterSending = isIdempotent(request.method())
                 && (!hasBody || HttpUtil.getContentLength(request, -1L) <= RETRY_BODY_LIMIT);
         this.hashKey = hashKey;
@@ -279,6 +282,13 @@ final class ProxyExchange implements Route.Exchange {
         if (!pausedClient) {
             pausedClient = true;
             client.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void resumeBody() {
+        if (!pausedClient && !finished) {
+            client.channel().config().setAutoRead(true);
         }
     }
 

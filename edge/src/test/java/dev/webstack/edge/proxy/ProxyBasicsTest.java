@@ -117,9 +117,30 @@ class ProxyBasicsTest {
     void pipelinedRequestsAreAnsweredInOrderEvenWhenTheFirstIsSlow() throws Exception {
         try (RawHttpClient raw = new RawHttpClient(edge.httpPort())) {
             raw.send("GET /slow?ms=300 HTTP/1.1\r\nHost: app.test\r\n\r\n"
-                    + "GET /headers?second HTTP/1.1\r\nHost: app.test\r\n\r\n");
+                    + "GET /headers?second HTTP/1.1\r\nHost: app.test\r\n\r\n"
+                    + "GET /headers?third HTTP/1.1\r\nHost: app.test\r\n\r\n");
             assertThat(raw.read().bodyText()).isEqualTo("a");
-            assertThat(raw.read().bodyText()).startsWith("GET /headers?second\n");
+            RawHttpClient.Response second = raw.read();
+            assertThat(second.bodyText()).startsWith("GET /headers?second\n");
+            // A request that waited its turn is whole (it has no body): its connection stays open for the next.
+            assertThat(second.header("connection")).isNull();
+            assertThat(raw.read().bodyText()).startsWith("GET /headers?third\n");
+            raw.send("GET /headers?fourth HTTP/1.1\r\nHost: app.test\r\n\r\n");
+            assertThat(raw.read().bodyText()).startsWith("GET /headers?fourth\n");
+        }
+    }
+
+    @Test
+    void aPipelinedRequestWithABodyBehindASlowOneGetsItsWholeBody() throws Exception {
+        try (RawHttpClient raw = new RawHttpClient(edge.httpPort())) {
+            raw.setTimeout(10_000);
+            String body = "x".repeat(100_000); // more than one read: some of it is still unread when its turn comes
+            raw.send("GET /slow?ms=300 HTTP/1.1\r\nHost: app.test\r\n\r\n"
+                    + "POST /count HTTP/1.1\r\nHost: app.test\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
+                    + "GET /headers?third HTTP/1.1\r\nHost: app.test\r\n\r\n");
+            assertThat(raw.read().bodyText()).isEqualTo("a");
+            assertThat(raw.read().bodyText()).isEqualTo(Integer.toString(body.length()));
+            assertThat(raw.read().bodyText()).startsWith("GET /headers?third\n");
         }
     }
 
