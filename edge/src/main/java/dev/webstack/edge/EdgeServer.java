@@ -13,6 +13,7 @@ import dev.webstack.edge.http.Route;
 import dev.webstack.edge.http.VirtualHosts;
 import dev.webstack.edge.log.AccessLog;
 import dev.webstack.edge.log.ErrorLog;
+import dev.webstack.edge.net.Transport;
 import dev.webstack.edge.proxy.FilesThenProxyRoute;
 import dev.webstack.edge.proxy.LocationRoute;
 import dev.webstack.edge.proxy.ProxyRoute;
@@ -26,18 +27,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -80,7 +73,7 @@ public final class EdgeServer implements AutoCloseable {
     private final Map<String, ProxyRoute> proxies = new HashMap<>();
     /** The sites and pools as last loaded (at start, or by {@link #reload}). */
     private EdgeConfig routing;
-    private boolean epoll;
+    private Transport transport;
     private ScheduledExecutorService healthChecks;
     private AccessLog accessLog;
     private ErrorLog errorLog;
@@ -96,7 +89,8 @@ public final class EdgeServer implements AutoCloseable {
     public void start() throws IOException, InterruptedException {
         Path logs = dataDir.resolve("logs");
         errorLog = new ErrorLog(logs.resolve("error.log"));
-        epoll = Epoll.isAvailable();
+        boolean servesFiles = config.sites().stream().anyMatch(site -> site.root().isPresent());
+        transport = Transport.of(config.transport(), servesFiles);
         routing = config;
         proxies.putAll(pools(config, Map.of()));
         proxies.forEach((name, route) -> upstreams.put(name, route.upstream()));
@@ -105,10 +99,9 @@ public final class EdgeServer implements AutoCloseable {
             accessLog = new AccessLog(logs.resolve("access.log"));
             accessLog.start();
         }
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> channelType = transport.serverChannel();
         int threads = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
-        group = new MultiThreadIoEventLoopGroup(threads, io);
+        group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
         healthChecks = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("upstream-health", true));
         for (Upstream upstream : upstreams.values()) {
             upstream.start(healthChecks);
@@ -136,7 +129,7 @@ public final class EdgeServer implements AutoCloseable {
                     new EdgeChannelInitializer(config, null, plainHosts, accessLog, exceptions, connections, open, this::isDraining));
             httpAddress = (InetSocketAddress) ch.localAddress();
         }
-        errorLog.info("edge started: " + describe() + (epoll ? " (epoll)" : " (nio)") + ", " + threads + " event loops");
+        errorLog.info("edge started: " + describe() + " (" + transport.name() + "), " + threads + " event loops");
     }
 
     private Channel bind(Class<? extends ServerChannel> type, String address, int port, EdgeChannelInitializer init)
@@ -186,7 +179,7 @@ public final class EdgeServer implements AutoCloseable {
 
     private ProxyRoute newPool(UpstreamConfig u, EdgeConfig c) {
         Upstream upstream = new Upstream(u, errorLog::info);
-        ConnectionPool pool = new ConnectionPool(epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+        ConnectionPool pool = new ConnectionPool(transport.socketChannel(),
                 new UpstreamChannelInitializer(u.responseTimeout(), u.idleTimeout(), c.limits().maxHeaderSize()),
                 u.keepalive(), u.connectTimeout());
         upstream.onRemove(server -> {
@@ -297,10 +290,10 @@ public final class EdgeServer implements AutoCloseable {
             done.add("sites reloaded: " + next.sites().size() + " site(s)");
         }
         routing = next;
-        EdgeConfig rest = new EdgeConfig(next.http(), next.https(), next.workers(), next.limits(), next.files(),
-                next.accessLog(), config.defaultHost(), config.sites(), config.upstreams());
+        EdgeConfig rest = next.withRouting(config.defaultHost(), config.sites(), config.upstreams());
         if (!rest.equals(config)) {
-            done.add("listeners, TLS, limits, files, workers and the access log take effect at the next start");
+            done.add("listeners, TLS, limits, files, workers, the transport and the access log take effect at the"
+                    + " next start");
         }
         errorLog.info("edge reloaded: " + (done.isEmpty() ? "nothing changed" : String.join("; ", done)));
         return done;
@@ -341,6 +334,11 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     /** What is listening, for the ready line: {@code http 127.0.0.1:8080, https 127.0.0.1:8443 (h2)}. */
+    /** The transport the event loops run on (what {@code auto} chose); null before {@link #start()}. */
+    public Transport transport() {
+        return transport;
+    }
+
     public String describe() {
         List<String> parts = new ArrayList<>();
         if (httpAddress != null) {

@@ -2,6 +2,7 @@ package dev.webstack.edge;
 
 import dev.webstack.edge.config.EdgeConfig;
 import dev.webstack.edge.config.FilesConfig;
+import dev.webstack.edge.config.IoTransport;
 import dev.webstack.edge.config.LimitsConfig;
 import dev.webstack.edge.config.ListenerConfig;
 import dev.webstack.edge.config.SiteConfig;
@@ -35,6 +36,7 @@ public final class TestEdge implements AutoCloseable {
     private Optional<String> defaultHost = Optional.empty();
     private boolean redirectHttp;
     private boolean http2 = true;
+    private IoTransport transport = IoTransport.AUTO;
     private EdgeServer server;
 
     public TestEdge(Path dataDir) {
@@ -89,6 +91,11 @@ public final class TestEdge implements AutoCloseable {
         return this;
     }
 
+    public TestEdge transport(IoTransport kind) {
+        this.transport = kind;
+        return this;
+    }
+
     public TestEdge http2(boolean on) {
         this.http2 = on;
         return this;
@@ -99,6 +106,7 @@ public final class TestEdge implements AutoCloseable {
                 new ListenerConfig(true, "127.0.0.1", 0),
                 new TlsListenerConfig(true, "127.0.0.1", 0, Optional.empty(), Optional.empty(), http2, redirectHttp),
                 1,
+                transport,
                 limits,
                 files,
                 true,

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param http the plain-HTTP listener (default 127.0.0.1:8080)
  * @param https the TLS listener with HTTP/2 (default 127.0.0.1:8443)
  * @param workers event-loop threads; 0 means one per core (default 0)
+ * @param transport how the event loops do their I/O (default {@link IoTransport#AUTO})
  * @param limits request size limits and timeouts
  * @param files static-file serving settings (caches, gzip)
  * @param accessLog whether requests are written to {@code logs/access.log} (default true)
@@ -23,6 +24,7 @@ public record EdgeConfig(
         ListenerConfig http,
         TlsListenerConfig https,
         int workers,
+        IoTransport transport,
         LimitsConfig limits,
         FilesConfig files,
         boolean accessLog,
@@ -33,6 +35,7 @@ public record EdgeConfig(
     public EdgeConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(https, "https");
+        Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(defaultHost, "defaultHost");
@@ -43,7 +46,12 @@ public record EdgeConfig(
     /** Without upstream pools: the edge as a file server. */
     public EdgeConfig(ListenerConfig http, TlsListenerConfig https, int workers, LimitsConfig limits,
             FilesConfig files, boolean accessLog, Optional<String> defaultHost, List<SiteConfig> sites) {
-        this(http, https, workers, limits, files, accessLog, defaultHost, sites, List.of());
+        this(http, https, workers, IoTransport.AUTO, limits, files, accessLog, defaultHost, sites, List.of());
+    }
+
+    /** The same configuration with other sites and upstream pools (what a reload may change). */
+    public EdgeConfig withRouting(Optional<String> defaultHost, List<SiteConfig> sites, List<UpstreamConfig> upstreams) {
+        return new EdgeConfig(http, https, workers, transport, limits, files, accessLog, defaultHost, sites, upstreams);
     }
 
     /** The upstream pool called {@code name}, if there is one. */

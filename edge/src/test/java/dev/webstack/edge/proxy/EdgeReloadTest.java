@@ -58,8 +58,7 @@ class EdgeReloadTest {
 
     private EdgeConfig with(List<SiteConfig> sites, List<UpstreamConfig> upstreams) {
         EdgeConfig now = edge.config();
-        return new EdgeConfig(now.http(), now.https(), now.workers(), now.limits(), now.files(), now.accessLog(),
-                now.defaultHost(), sites, upstreams);
+        return now.withRouting(now.defaultHost(), sites, upstreams);
     }
 
     private static RawHttpClient.Response get(RawHttpClient raw, String host, String path) throws Exception {

@@ -2,6 +2,7 @@ package dev.webstack.stack.config;
 
 import dev.webstack.edge.config.EdgeConfig;
 import dev.webstack.edge.config.FilesConfig;
+import dev.webstack.edge.config.IoTransport;
 import dev.webstack.edge.config.LimitsConfig;
 import dev.webstack.edge.config.LocationConfig;
 import dev.webstack.edge.config.ListenerConfig;
@@ -28,7 +29,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class EdgeBinder {
     static final List<String> KEYS = List.of(
-            "workers", "access-log", "default-host", "http", "https", "limits", "files", "upstreams", "sites");
+            "workers", "transport", "access-log", "default-host", "http", "https", "limits", "files", "upstreams", "sites");
     static final List<String> HTTP_KEYS = List.of("enabled", "address", "port");
     static final List<String> HTTPS_KEYS =
             List.of("enabled", "address", "port", "certificate", "key", "http2", "redirect-http");
@@ -89,8 +90,7 @@ final class EdgeBinder {
             return files;
         }
         String pool = appUpstream.get();
-        return new EdgeConfig(files.http(), files.https(), files.workers(), files.limits(), files.files(),
-                files.accessLog(), files.defaultHost(), defaultSites(bundled, appUpstream),
+        return files.withRouting(files.defaultHost(), defaultSites(bundled, appUpstream),
                 List.of(UpstreamConfig.of(pool, List.of())));
     }
 
@@ -110,6 +110,7 @@ final class EdgeBinder {
 
     EdgeConfig bind(YamlSection edge) {
         int workers = edge.integer("workers", 0, 0);
+        IoTransport transport = transport(edge);
         boolean accessLog = edge.bool("access-log", true);
         YamlSection httpSection = edge.section("http", HTTP_KEYS);
         YamlSection httpsSection = edge.section("https", HTTPS_KEYS);
@@ -126,8 +127,23 @@ final class EdgeBinder {
         });
         List<SiteConfig> sites = edge.has("sites") ? sites(edge) : defaultSites();
         Optional<String> defaultHost = defaultHost(edge);
-        return new EdgeConfig(http, https, workers, limits, files, accessLog, defaultHost, sites,
+        return new EdgeConfig(http, https, workers, transport, limits, files, accessLog, defaultHost, sites,
                 List.copyOf(upstreams.values()));
+    }
+
+    private static IoTransport transport(YamlSection edge) {
+        String expected = "auto, io_uring, epoll or nio";
+        return edge.string("transport", expected)
+                .map(text -> {
+                    for (IoTransport t : IoTransport.values()) {
+                        if (t.configName().equals(text.toLowerCase(Locale.ROOT))) {
+                            return t;
+                        }
+                    }
+                    edge.error("transport", "expected " + expected + ", got '" + text + "'");
+                    return IoTransport.AUTO;
+                })
+                .orElse(IoTransport.AUTO);
     }
 
     private ListenerConfig http(YamlSection s) {

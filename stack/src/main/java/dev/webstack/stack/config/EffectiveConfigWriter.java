@@ -134,6 +134,7 @@ final class EffectiveConfigWriter {
     private void edge(EdgeConfig edge) {
         section(0, "edge");
         line(1, "workers", Integer.toString(edge.workers()));
+        line(1, "transport", edge.transport().configName());
         line(1, "access-log", Boolean.toString(edge.accessLog()));
         line(1, "default-host", optional(edge.defaultHost()));
         http(edge.http());
