@@ -333,12 +333,12 @@ public final class EdgeServer implements AutoCloseable {
         return httpsAddress;
     }
 
-    /** What is listening, for the ready line: {@code http 127.0.0.1:8080, https 127.0.0.1:8443 (h2)}. */
     /** The transport the event loops run on (what {@code auto} chose); null before {@link #start()}. */
     public Transport transport() {
         return transport;
     }
 
+    /** What is listening, for the ready line: {@code http 127.0.0.1:8080, https 127.0.0.1:8443 (h2)}. */
     public String describe() {
         List<String> parts = new ArrayList<>();
         if (httpAddress != null) {
