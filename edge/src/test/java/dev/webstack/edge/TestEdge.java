@@ -11,6 +11,7 @@ import dev.webstack.edge.config.UpstreamConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -19,6 +20,8 @@ import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -143,6 +146,22 @@ public final class TestEdge implements AutoCloseable {
 
     public Path accessLog() {
         return dataDir.resolve("logs/access.log");
+    }
+
+    /** The access log's lines once it has {@code count} of them, or what it has after 10 s (lines go out in batches). */
+    public List<String> accessLogLines(int count) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> lines = List.of();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(accessLog())) {
+                lines = Files.readAllLines(accessLog(), StandardCharsets.UTF_8);
+                if (lines.size() >= count) {
+                    break;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return lines;
     }
 
     public Path certificate() {

@@ -4,7 +4,6 @@ import dev.webstack.edge.config.LimitsConfig;
 import dev.webstack.edge.log.AccessLog;
 import dev.webstack.edge.log.AccessLogHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +21,7 @@ public final class HttpPipeline {
             Route.Transport transport,
             BooleanSupplier draining) {
         p.addLast("decoder", new StrictRequestDecoder(limits));
-        p.addLast("encoder", new HttpResponseEncoder());
+        p.addLast("encoder", new ResponseEncoder());
         if (accessLog != null) {
             p.addLast("access-log", new AccessLogHandler(accessLog, null));
         }

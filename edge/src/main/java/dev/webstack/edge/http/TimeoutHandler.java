@@ -96,7 +96,7 @@ final class TimeoutHandler extends ChannelDuplexHandler {
         // A 1xx (a relayed 100 Continue) is whole but is not the response: the request goes on.
         boolean informational = msg instanceof io.netty.handler.codec.http.HttpResponse response
                 && response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
-        if (msg instanceof LastHttpContent && !informational) {
+        if ((msg instanceof LastHttpContent && !informational) || (msg instanceof RawResponse raw && raw.last())) {
             ChannelPromise p = promise.unvoid();
             p.addListener(written);
             ctx.write(msg, p);

@@ -1,5 +1,6 @@
 package dev.webstack.edge.log;
 
+import dev.webstack.edge.http.RawResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -50,7 +51,16 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
             status = response.status().code();
             bytes = 0;
         }
-        if (msg instanceof HttpContent content) {
+        if (msg instanceof RawResponse raw) {
+            if (raw.status() != 0) {
+                status = raw.status();
+                bytes = 0;
+            }
+            bytes += raw.bodyBytes();
+            if (raw.last() && status >= 200) {
+                logOne(ctx);
+            }
+        } else if (msg instanceof HttpContent content) {
             bytes += content.content().readableBytes();
         } else if (msg instanceof FileRegion region) {
             bytes += region.count();

@@ -2,21 +2,20 @@ package dev.webstack.edge.proxy;
 
 import dev.webstack.edge.http.HttpDates;
 import dev.webstack.edge.http.Responses;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -35,7 +34,11 @@ final class ForwardedHeaders {
     private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString HTTPS = AsciiString.cached("https");
-    private static final HttpHeadersFactory UNCHECKED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final byte[] HTTP_1_0_SP = "HTTP/1.0 ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_1_1_SP = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SP_HTTP_1_1 = " HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+    /** Room for a typical response head (an application's answer carries a few hundred bytes of headers). */
+    private static final int HEAD_CAPACITY = 512;
     /** RFC 9110 section 7.6.1, plus the old Keep-Alive and Proxy-Connection. */
     private static final List<AsciiString> HOP_BY_HOP = List.of(
             HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
@@ -45,14 +48,23 @@ final class ForwardedHeaders {
     private ForwardedHeaders() {}
 
     /**
-     * The request as it goes upstream: HTTP/1.1, the same method, target and end-to-end headers, the body framed
-     * as the client framed it (chunked when the client gave no length, as an HTTP/2 client may not). The headers
-     * are copied into a header set that does not validate again what the request decoder already did.
+     * The request head as it goes upstream, in wire form: HTTP/1.1, the same method, target and end-to-end
+     * headers, the body framed as the client framed it, or in chunks when the client gave no length (as an HTTP/2
+     * client may not), and {@code X-Forwarded-For}, {@code -Proto}, {@code -Host} and {@code Forwarded} from what
+     * the edge saw.
+     *
+     * @param chunked whether the body goes in chunks: its Content-Length, if any, stays behind
      */
-    static HttpRequest upstreamRequest(HttpRequest request, InetAddress client, boolean secure, boolean hasBody) {
+    static ByteBuf upstreamHead(ByteBufAllocator alloc, HttpRequest request, InetAddress client, boolean secure,
+            boolean chunked) {
         HttpHeaders in = request.headers();
         List<String> named = connectionTokens(in);
-        HttpHeaders headers = UNCHECKED.newHeaders();
+        ByteBuf out = alloc.buffer(HEAD_CAPACITY);
+        ByteBufUtil.writeAscii(out, request.method().asciiName());
+        out.writeByte(' ');
+        ByteBufUtil.writeAscii(out, request.uri());
+        out.writeBytes(SP_HTTP_1_1);
+        Wire.crlf(out);
         String priorFor = null;
         String priorForwarded = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext(); ) {
@@ -60,38 +72,42 @@ final class ForwardedHeaders {
             CharSequence name = header.getKey();
             if (isHopByHop(name) || (!named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT)))
                     || AsciiString.contentEqualsIgnoreCase(name, "x-http2-stream-id")
-                    || AsciiString.contentEqualsIgnoreCase(name, "x-http2-scheme")) {
+                    || AsciiString.contentEqualsIgnoreCase(name, "x-http2-scheme")
+                    || (chunked && HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name))) {
                 continue;
             }
-            if (AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_FOR)) {
+            if (X_FORWARDED_FOR.contentEqualsIgnoreCase(name)) {
                 priorFor = priorFor == null ? header.getValue().toString() : priorFor + ", " + header.getValue();
                 continue;
             }
-            if (AsciiString.contentEqualsIgnoreCase(name, FORWARDED)) {
+            if (FORWARDED.contentEqualsIgnoreCase(name)) {
                 priorForwarded = priorForwarded == null ? header.getValue().toString()
                         : priorForwarded + ", " + header.getValue();
                 continue;
             }
-            if (AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_PROTO)
-                    || AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_HOST)) {
+            if (X_FORWARDED_PROTO.contentEqualsIgnoreCase(name) || X_FORWARDED_HOST.contentEqualsIgnoreCase(name)) {
                 continue; // set below, from what the edge saw
             }
-            headers.add(name, header.getValue());
+            Wire.header(out, name, header.getValue());
         }
         if (isWebSocketUpgrade(request)) {
             // The one upgrade passed on: WebSocket (RFC 6455), tunnelled once the server agrees (101).
-            headers.set(HttpHeaderNames.UPGRADE, in.get(HttpHeaderNames.UPGRADE));
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            Wire.header(out, HttpHeaderNames.UPGRADE, in.get(HttpHeaderNames.UPGRADE));
+            Wire.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
         String host = in.get(HttpHeaderNames.HOST);
         String ip = client == null ? "unknown" : client.getHostAddress();
         AsciiString proto = secure ? HTTPS : HTTP;
-        headers.add(X_FORWARDED_FOR, priorFor == null || priorFor.isBlank() ? ip : priorFor + ", " + ip);
-        headers.add(X_FORWARDED_PROTO, proto);
+        Wire.header(out, X_FORWARDED_FOR, priorFor == null || priorFor.isBlank() ? ip : priorFor + ", " + ip);
+        Wire.header(out, X_FORWARDED_PROTO, proto);
         if (host != null) {
-            headers.add(X_FORWARDED_HOST, host);
+            Wire.header(out, X_FORWARDED_HOST, host);
         }
-        StringBuilder forwarded = new StringBuilder(64).append("for=");
+        StringBuilder forwarded = new StringBuilder(64);
+        if (priorForwarded != null) {
+            forwarded.append(priorForwarded).append(", ");
+        }
+        forwarded.append("for=");
         if (ip.indexOf(':') >= 0) {
             forwarded.append("\"[").append(ip).append("]\"");
         } else {
@@ -101,17 +117,12 @@ final class ForwardedHeaders {
         if (host != null && isQuotable(host)) {
             forwarded.append(";host=\"").append(host).append('"');
         }
-        headers.add(FORWARDED, priorForwarded == null ? forwarded.toString() : priorForwarded + ", " + forwarded);
-        if (hasBody && (HttpUtil.isTransferEncodingChunked(request) || !headers.contains(HttpHeaderNames.CONTENT_LENGTH))) {
-            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        Wire.header(out, FORWARDED, forwarded);
+        if (chunked) {
+            Wire.header(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        if (!hasBody) {
-            // Whole in its head: one message through the upstream pipeline, with no separate end to write.
-            return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
-                    Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
-        }
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
+        Wire.crlf(out);
+        return out;
     }
 
     /** Whether {@code host} can go in a quoted-string of Forwarded as it is: visible ASCII, no quote or backslash. */
@@ -171,6 +182,47 @@ final class ForwardedHeaders {
     }
 
     /**
+     * The response head as it goes to an HTTP/1.x client, in wire form: the status line in the client's version,
+     * the server's end-to-end headers as they came, the edge's Server and Date, {@code Transfer-Encoding: chunked}
+     * when the edge frames the body in chunks, and the connection's fate. {@code room} more bytes fit after it
+     * without the buffer growing: a body small enough to go out in the same write.
+     */
+    static ByteBuf clientHead(ByteBufAllocator alloc, HttpResponse response, HttpVersion clientVersion,
+            boolean keepAlive, boolean chunked, int room) {
+        HttpHeaders headers = response.headers();
+        List<String> named = connectionTokens(headers);
+        ByteBuf out = alloc.buffer(HEAD_CAPACITY + room);
+        out.writeBytes(clientVersion == HttpVersion.HTTP_1_0 ? HTTP_1_0_SP : HTTP_1_1_SP);
+        HttpResponseStatus status = response.status();
+        ByteBufUtil.writeAscii(out, status.codeAsText());
+        out.writeByte(' ');
+        ByteBufUtil.writeAscii(out, status.reasonPhrase());
+        Wire.crlf(out);
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            CharSequence name = header.getKey();
+            if (isHopByHop(name) || (!named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT)))
+                    || HttpHeaderNames.SERVER.contentEqualsIgnoreCase(name)
+                    || HttpHeaderNames.DATE.contentEqualsIgnoreCase(name)) {
+                continue;
+            }
+            Wire.header(out, name, header.getValue());
+        }
+        Wire.header(out, HttpHeaderNames.SERVER, Responses.SERVER);
+        Wire.header(out, HttpHeaderNames.DATE, HttpDates.now());
+        if (chunked) {
+            Wire.header(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if (!keepAlive) {
+            Wire.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientVersion == HttpVersion.HTTP_1_0) {
+            Wire.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        Wire.crlf(out);
+        return out;
+    }
+
+    /**
      * What makes an upstream response's framing ambiguous, or null: a Content-Length beside a Transfer-Encoding
      * (which the decoder refuses only for HTTP/1.1), or a transfer coding other than chunked alone.
      */
@@ -201,10 +253,10 @@ final class ForwardedHeaders {
 
     /** The header names the Connection header lists, lower-cased; never Host, Content-Length or Transfer-Encoding. */
     private static List<String> connectionTokens(HttpHeaders headers) {
-        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
-        if (values.isEmpty()) {
-            return List.of();
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return List.of(); // most messages: without the list getAll would make
         }
+        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
         List<String> named = new ArrayList<>();
         for (String value : values) {
             for (String token : value.split(",")) {

@@ -1,9 +1,11 @@
 package dev.webstack.edge.proxy;
 
 import dev.webstack.edge.config.UpstreamConfig;
+import dev.webstack.edge.http.RawResponse;
 import dev.webstack.edge.http.Responses;
 import dev.webstack.edge.http.Route;
 import dev.webstack.edge.upstream.UpstreamServer;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,12 +52,14 @@ final class ProxyExchange implements Route.Exchange {
     private final UpstreamConfig config;
     private final ChannelHandlerContext client;
     private final HttpRequest request;
-    private final HttpRequest upstreamRequest;
     private final boolean keepAlive;
     private final ChannelPromise done;
     private final boolean head;
     /** Whether the request has a body; one without goes upstream whole, as one message with its head. */
     private final boolean hasBody;
+    /** Whether the body goes upstream in chunks: as the client sent it, or because it came without a length. */
+    private final boolean chunkedUpstream;
+    private final boolean secure;
     /**
      * The largest request body kept to be sent again: a bigger one streams through and its request is not retried
      * once it reached a server (nginx's {@code client_body_buffer_size} on 64-bit systems is 16k; bodies of an
@@ -88,10 +92,21 @@ final class ProxyExchange implements Route.Exchange {
     private boolean responseStarted;
     private boolean skipInformationalEnd;
     /**
+     * Whether the response goes to the client as bytes framed here ({@link RawResponse}: an HTTP/1.x connection),
+     * or as HTTP objects (an HTTP/2 stream, whose codec frames them).
+     */
+    private final boolean raw;
+    /**
      * The response head, held until the next thing the server sent (or the end of the read): a body that arrived
-     * whole with it goes to the client in the same write, as one message.
+     * whole with it goes to the client in the same write. On an HTTP/1.x connection it is held in wire form, in
+     * {@link #heldRaw}, with room for a small body to be copied in after it.
      */
     private HttpResponse heldHead;
+    private ByteBuf heldRaw;
+    /** The status of a raw response not yet written (0 once its first part is). */
+    private int rawStatus;
+    /** Whether the edge frames the raw response's body in chunks. */
+    private boolean rawChunked;
     private boolean upstreamKeepAlive;
     private boolean finished;
     private boolean pausedClient;
@@ -112,6 +127,7 @@ final class ProxyExchange implements Route.Exchange {
         // HTTP/1: a body has a length or chunks. HTTP/2: a request whose head did not end the stream has one,
         // with or without a length; one that did arrives whole (a full request) and is ended here.
         boolean http2 = client.channel() instanceof Http2StreamChannel;
+        this.raw = !http2;
         boolean whole = request instanceof LastHttpContent;
         this.hasBody = http2 ? !whole
                 : HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
@@ -122,8 +138,9 @@ final class ProxyExchange implements Route.Exchange {
                 && (!hasBody || HttpUtil.getContentLength(request, -1L) <= RETRY_BODY_LIMIT);
         this.hashKey = hashKey;
         this.deadlineNanos = System.nanoTime() + config.tryTimeout().toNanos();
-        this.upstreamRequest = ForwardedHeaders.upstreamRequest(request, route.clientAddress(client), secure,
-                hasBody);
+        this.chunkedUpstream = hasBody && (HttpUtil.isTransferEncodingChunked(request)
+                || !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH));
+        this.secure = secure;
     }
 
     ProxyExchange start() {
@@ -197,10 +214,11 @@ final class ProxyExchange implements Route.Exchange {
         handler.attach(this);
         channel.pipeline().get(StrictResponseDecoder.class).expectHeadResponse(head);
         channel.config().setAutoRead(true);
-        ChannelFuture headWrite = channel.write(upstreamRequest);
+        ChannelFuture headWrite = channel.write(ForwardedHeaders.upstreamHead(channel.alloc(), request,
+                route.clientAddress(client), secure, chunkedUpstream));
         lastWritten = !hasBody; // a request without a body is whole in its head
         for (HttpContent content : pending) {
-            channel.write(content.retainedDuplicate());
+            channel.write(upstreamBody(content, true));
             lastWritten |= content instanceof LastHttpContent;
         }
         channel.flush();
@@ -268,14 +286,24 @@ final class ProxyExchange implements Route.Exchange {
         if (retryableAfterSending) {
             // A request that may go to another server: its body (or its end) is kept to be sent again.
             pending.add(content);
-            upstream.writeAndFlush(content.retainedDuplicate(), upstream.voidPromise());
+            upstream.writeAndFlush(upstreamBody(content, true), upstream.voidPromise());
             return;
         }
         streamedBody = true;
-        upstream.writeAndFlush(content, upstream.voidPromise());
+        upstream.writeAndFlush(upstreamBody(content, false), upstream.voidPromise());
         if (!upstream.isWritable()) {
             pauseClient();
         }
+    }
+
+    /** A piece of the request body in wire form: as it came, or as a chunk; {@code keep} leaves the piece ours. */
+    private ByteBuf upstreamBody(HttpContent content, boolean keep) {
+        ByteBuf data = keep ? content.content().retainedDuplicate() : content.content();
+        if (!chunkedUpstream) {
+            return data;
+        }
+        return Wire.chunk(upstream.alloc(), data,
+                content instanceof LastHttpContent last ? last.trailingHeaders() : null);
     }
 
     private void pauseClient() {
@@ -373,19 +401,70 @@ final class ProxyExchange implements Route.Exchange {
         if (chunked && http10) {
             // An HTTP/1.0 client knows no chunks: the body goes as it is, and the end of the connection ends it.
             response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            chunked = false;
             closeAfter = true;
         }
-        ForwardedHeaders.clientResponse(response, request.protocolVersion(), !closeAfter);
         if (closeAfter && keepAlive) {
             done.addListener(f -> client.close());
         }
-        heldHead = response;
+        if (raw) {
+            rawChunked = chunked; // never for HEAD, 204 or 304: the decoder takes their chunked coding away
+            long length = HttpUtil.getContentLength(response, -1L);
+            int room = length >= 0 && length <= Wire.COPY_LIMIT ? (int) length : 0;
+            heldRaw = ForwardedHeaders.clientHead(client.alloc(), response, request.protocolVersion(), !closeAfter,
+                    chunked, room);
+            rawStatus = code;
+        } else {
+            ForwardedHeaders.clientResponse(response, request.protocolVersion(), !closeAfter);
+            heldHead = response;
+        }
     }
 
     private void writeHeldHead() {
         if (heldHead != null) {
             client.write(heldHead);
             heldHead = null;
+        } else if (heldRaw != null) {
+            ByteBuf bytes = heldRaw;
+            heldRaw = null;
+            rawPart(bytes, 0, false, null);
+        }
+    }
+
+    /**
+     * A piece of the body to an HTTP/1.x client, after the head if that is still held: as it came, or as a chunk,
+     * with the last chunk and the trailers at the end. A small piece is copied in after the held head, so a small
+     * response that came whole goes out as one buffer in one write.
+     */
+    private void rawBody(HttpContent content, boolean last) {
+        ByteBuf data = content.content();
+        int n = data.readableBytes();
+        if (n == 0 && !last) {
+            content.release();
+            return;
+        }
+        ByteBuf piece = !rawChunked ? data
+                : Wire.chunk(client.alloc(), data, last ? ((LastHttpContent) content).trailingHeaders() : null);
+        ByteBuf head = heldRaw;
+        heldRaw = null;
+        if (head != null && piece.readableBytes() <= Wire.COPY_LIMIT) {
+            head.writeBytes(piece);
+            piece.release();
+            piece = head;
+        } else if (head != null) {
+            rawPart(head, 0, false, null);
+        }
+        rawPart(piece, n, last, last ? done : null);
+    }
+
+    /** Writes part of a raw response; the last part flushes and completes {@code promise}. */
+    private void rawPart(ByteBuf bytes, long bodyBytes, boolean last, ChannelPromise promise) {
+        RawResponse part = new RawResponse(bytes, rawStatus, bodyBytes, last);
+        rawStatus = 0;
+        if (last) {
+            client.writeAndFlush(part, promise);
+        } else {
+            client.write(part);
         }
     }
 
@@ -428,8 +507,12 @@ final class ProxyExchange implements Route.Exchange {
             return;
         }
         if (!(content instanceof LastHttpContent last)) {
-            writeHeldHead();
-            client.write(content);
+            if (raw) {
+                rawBody(content, false);
+            } else {
+                writeHeldHead();
+                client.write(content);
+            }
             if (!client.channel().isWritable() && !pausedUpstream) {
                 pausedUpstream = true;
                 upstream.config().setAutoRead(false);
@@ -437,7 +520,9 @@ final class ProxyExchange implements Route.Exchange {
             return;
         }
         finished = true;
-        if (heldHead != null) {
+        if (raw) {
+            rawBody(last, true);
+        } else if (heldHead != null) {
             // The whole response came in one read: head and body go out as one message.
             HttpResponse whole = new DefaultFullHttpResponse(heldHead.protocolVersion(), heldHead.status(),
                     last.content(), heldHead.headers(), last.trailingHeaders());
@@ -544,6 +629,7 @@ final class ProxyExchange implements Route.Exchange {
         }
         finished = true;
         releasePending();
+        dropHeldHead();
         if (upstream != null) {
             dropUpstream();
         }
@@ -569,7 +655,7 @@ final class ProxyExchange implements Route.Exchange {
     /** After the response started: the client's connection (or HTTP/2 stream) is closed, the body visibly cut. */
     private void abort(String why) {
         finished = true;
-        heldHead = null; // never sent: the closed connection says the response failed
+        dropHeldHead(); // never sent: the closed connection says the response failed
         releasePending();
         route.log("proxy " + request.method() + " " + request.uri() + " → upstream " + config.name()
                 + ": response cut off: " + why);
@@ -591,6 +677,14 @@ final class ProxyExchange implements Route.Exchange {
             upstream = null;
         }
         headWritten = false;
+    }
+
+    private void dropHeldHead() {
+        heldHead = null;
+        if (heldRaw != null) {
+            heldRaw.release();
+            heldRaw = null;
+        }
     }
 
     private void releaseServer(boolean ok, String failure) {

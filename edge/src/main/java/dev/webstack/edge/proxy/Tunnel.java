@@ -25,7 +25,7 @@ final class Tunnel {
     /** The HTTP steps of the client's HTTP/1 pipeline (see HttpPipeline), and of an upstream connection's. */
     private static final String[] CLIENT_STEPS = {"decoder", "encoder", "access-log", "timeouts", "limits", "chunked",
         "request"};
-    private static final String[] UPSTREAM_STEPS = {"idle", "encoder", "decoder", "upstream"};
+    private static final String[] UPSTREAM_STEPS = {"idle", "decoder", "upstream"};
 
     private Tunnel() {}
 

@@ -3,14 +3,13 @@ package dev.webstack.edge.proxy;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a connection to an upstream server, top to bottom: idle timer (a late response head, a paused
- * response body, or a pooled connection left unused) → request encoder and strict response decoder → {@link UpstreamHandler}.
+ * response body, or a pooled connection left unused) → strict response decoder (requests go as bytes, written by the exchange) → {@link UpstreamHandler}.
  */
 @Sharable
 public final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -27,7 +26,6 @@ public final class UpstreamChannelInitializer extends ChannelInitializer<SocketC
     protected void initChannel(SocketChannel channel) {
         channel.pipeline()
                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                .addLast("encoder", new HttpRequestEncoder())
                 .addLast("decoder", new StrictResponseDecoder(maxHeaderSize))
                 .addLast("upstream", new UpstreamHandler());
     }

@@ -9,12 +9,9 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -180,17 +177,7 @@ class AccessLogTest {
 
     /** Waits (bounded) until the log has {@code count} lines, then checks every line is a combined one. */
     private List<Matcher> awaitLines(int count) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<String> lines = List.of();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(edge.accessLog())) {
-                lines = Files.readAllLines(edge.accessLog(), StandardCharsets.UTF_8);
-                if (lines.size() >= count) {
-                    break;
-                }
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
+        List<String> lines = edge.accessLogLines(count);
         assertThat(lines).as("access log lines").hasSize(count);
         return lines.stream()
                 .map(l -> {
