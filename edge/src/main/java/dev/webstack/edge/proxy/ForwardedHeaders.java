@@ -10,8 +10,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
@@ -163,50 +161,39 @@ final class ForwardedHeaders {
         response.headers().set(HttpHeaderNames.DATE, HttpDates.now());
     }
 
-    /** The response as it goes to the client: end-to-end headers, the edge's Server and Date, the connection's fate. */
-    static void clientResponse(HttpResponse response, HttpVersion clientVersion, boolean keepAlive) {
+    /**
+     * The response as it goes to an HTTP/2 stream, as an object for its codec: end-to-end headers, the edge's Server
+     * and Date (the codec drops what HTTP/2 frames itself).
+     */
+    static HttpResponse streamResponse(ResponseHead head) {
+        HttpResponse response = head.toHttpResponse();
         HttpHeaders headers = response.headers();
-        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         removeHopByHop(headers);
-        if (chunked) {
-            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED); // our encoder frames it again
-        }
         headers.set(HttpHeaderNames.SERVER, Responses.SERVER);
         headers.set(HttpHeaderNames.DATE, HttpDates.now());
-        if (!keepAlive) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (clientVersion == HttpVersion.HTTP_1_0) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        response.setProtocolVersion(clientVersion == HttpVersion.HTTP_1_0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        return response;
     }
 
     /**
      * The response head as it goes to an HTTP/1.x client, in wire form: the status line in the client's version,
-     * the server's end-to-end headers as they came, the edge's Server and Date, {@code Transfer-Encoding: chunked}
-     * when the edge frames the body in chunks, and the connection's fate. {@code room} more bytes fit after it
-     * without the buffer growing: a body small enough to go out in the same write.
+     * the server's end-to-end header fields as they came, the edge's Server and Date, {@code Transfer-Encoding:
+     * chunked} when the edge frames the body in chunks, and the connection's fate. {@code room} more bytes fit after
+     * it without the buffer growing: a body small enough to go out in the same write.
      */
-    static ByteBuf clientHead(ByteBufAllocator alloc, HttpResponse response, HttpVersion clientVersion,
+    static ByteBuf clientHead(ByteBufAllocator alloc, ResponseHead head, HttpVersion clientVersion,
             boolean keepAlive, boolean chunked, int room) {
-        HttpHeaders headers = response.headers();
-        List<String> named = connectionTokens(headers);
+        List<String> named = head.connectionTokens();
         ByteBuf out = alloc.buffer(HEAD_CAPACITY + room);
         out.writeBytes(clientVersion == HttpVersion.HTTP_1_0 ? HTTP_1_0_SP : HTTP_1_1_SP);
-        HttpResponseStatus status = response.status();
-        ByteBufUtil.writeAscii(out, status.codeAsText());
-        out.writeByte(' ');
-        ByteBufUtil.writeAscii(out, status.reasonPhrase());
+        head.writeStatus(out);
         Wire.crlf(out);
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
-            Map.Entry<CharSequence, CharSequence> header = it.next();
-            CharSequence name = header.getKey();
-            if (isHopByHop(name) || (!named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT)))
-                    || HttpHeaderNames.SERVER.contentEqualsIgnoreCase(name)
-                    || HttpHeaderNames.DATE.contentEqualsIgnoreCase(name)) {
+        for (int i = 0, n = head.fieldCount(); i < n; i++) {
+            if (isHopByHop(head, i) || head.nameIs(i, HttpHeaderNames.SERVER) || head.nameIs(i, HttpHeaderNames.DATE)
+                    || (!named.isEmpty() && named.contains(head.name(i).toLowerCase(Locale.ROOT)))) {
                 continue;
             }
-            Wire.header(out, name, header.getValue());
+            head.writeField(out, i);
         }
         Wire.header(out, HttpHeaderNames.SERVER, Responses.SERVER);
         Wire.header(out, HttpHeaderNames.DATE, HttpDates.now());
@@ -222,23 +209,13 @@ final class ForwardedHeaders {
         return out;
     }
 
-    /**
-     * What makes an upstream response's framing ambiguous, or null: a Content-Length beside a Transfer-Encoding
-     * (which the decoder refuses only for HTTP/1.1), or a transfer coding other than chunked alone.
-     */
-    static String badFraming(HttpResponse response) {
-        HttpHeaders headers = response.headers();
-        if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            return null;
+    private static boolean isHopByHop(ResponseHead head, int field) {
+        for (AsciiString hop : HOP_BY_HOP) {
+            if (head.nameIs(field, hop)) {
+                return true;
+            }
         }
-        if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            return "Content-Length beside Transfer-Encoding";
-        }
-        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (codings.size() != 1 || !codings.get(0).trim().equalsIgnoreCase("chunked")) {
-            return "Transfer-Encoding " + codings + " (expected: chunked alone)";
-        }
-        return null;
+        return false;
     }
 
     private static void removeHopByHop(HttpHeaders headers) {

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -212,7 +211,7 @@ final class ProxyExchange implements Route.Exchange {
         upstream = channel;
         handler = channel.pipeline().get(UpstreamHandler.class);
         handler.attach(this);
-        channel.pipeline().get(StrictResponseDecoder.class).expectHeadResponse(head);
+        channel.pipeline().get(UpstreamResponseDecoder.class).expectHeadResponse(head);
         channel.config().setAutoRead(true);
         ChannelFuture headWrite = channel.write(ForwardedHeaders.upstreamHead(channel.alloc(), request,
                 route.clientAddress(client), secure, chunkedUpstream));
@@ -333,14 +332,20 @@ final class ProxyExchange implements Route.Exchange {
 
     // ------------------------------------------------------------ the response, from the upstream
 
-    void upstreamRead(HttpObject msg) {
+    /** What the server sent: a {@link ResponseHead}, or part of the body (HttpContent); ownership passes. */
+    void upstreamRead(Object msg) {
         if (finished) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg.decoderResult().isFailure()) {
-            String why = server + " sent a malformed response: " + msg.decoderResult().cause().getMessage();
-            ReferenceCountUtil.release(msg);
+        if (msg instanceof ResponseHead response) {
+            responseHead(response);
+            return;
+        }
+        HttpContent content = (HttpContent) msg;
+        if (content.decoderResult().isFailure()) {
+            String why = server + " sent a malformed response: " + content.decoderResult().cause().getMessage();
+            content.release();
             dropUpstream();
             releaseServer(false, why);
             if (responseStarted) {
@@ -350,18 +355,13 @@ final class ProxyExchange implements Route.Exchange {
             }
             return;
         }
-        if (msg instanceof HttpResponse response) {
-            responseHead(response);
-        }
-        if (msg instanceof HttpContent content) {
-            responseBody(content);
-        }
+        responseBody(content);
     }
 
-    private void responseHead(HttpResponse response) {
-        int code = response.status().code();
+    private void responseHead(ResponseHead response) {
+        int code = response.status();
         if (code == 101 && ForwardedHeaders.isWebSocketUpgrade(request) && !(client.channel() instanceof Http2StreamChannel)) {
-            switchProtocols(response);
+            switchProtocols(response.toHttpResponse());
             return;
         }
         if (code >= 100 && code < 200) {
@@ -373,34 +373,25 @@ final class ProxyExchange implements Route.Exchange {
             }
             return;
         }
-        String framing = ForwardedHeaders.badFraming(response);
-        if (framing != null) {
-            String why = server + " sent a response with " + framing;
-            dropUpstream();
-            releaseServer(false, why);
-            fail(HttpResponseStatus.BAD_GATEWAY, why);
-            return;
-        }
         responseStarted = true;
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+        upstreamKeepAlive = response.keepAlive();
+        boolean bodiless = head || code == 204 || code == 304;
+        boolean chunked = response.chunked() && !bodiless;
         boolean http10 = request.protocolVersion() == HttpVersion.HTTP_1_0;
         // A request whose body is not all read yet cannot share its connection with the next request.
         boolean closeAfter = !keepAlive || !bodyComplete;
-        if (!chunked && !HttpUtil.isContentLengthSet(response) && !head && code != 204 && code != 304) {
+        if (!chunked && response.contentLength() < 0 && !bodiless) {
             // Framed by the end of the upstream connection: framed again for the client, in chunks, or (for an
             // HTTP/1.0 client, which knows no chunks) by the end of the client's connection.
             upstreamKeepAlive = false;
             if (http10) {
                 closeAfter = true;
             } else {
-                response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, io.netty.handler.codec.http.HttpHeaderValues.CHUNKED);
                 chunked = true;
             }
         }
         if (chunked && http10) {
             // An HTTP/1.0 client knows no chunks: the body goes as it is, and the end of the connection ends it.
-            response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
             chunked = false;
             closeAfter = true;
         }
@@ -408,15 +399,14 @@ final class ProxyExchange implements Route.Exchange {
             done.addListener(f -> client.close());
         }
         if (raw) {
-            rawChunked = chunked; // never for HEAD, 204 or 304: the decoder takes their chunked coding away
-            long length = HttpUtil.getContentLength(response, -1L);
+            rawChunked = chunked;
+            long length = response.contentLength();
             int room = length >= 0 && length <= Wire.COPY_LIMIT ? (int) length : 0;
             heldRaw = ForwardedHeaders.clientHead(client.alloc(), response, request.protocolVersion(), !closeAfter,
                     chunked, room);
             rawStatus = code;
         } else {
-            ForwardedHeaders.clientResponse(response, request.protocolVersion(), !closeAfter);
-            heldHead = response;
+            heldHead = ForwardedHeaders.streamResponse(response);
         }
     }
 

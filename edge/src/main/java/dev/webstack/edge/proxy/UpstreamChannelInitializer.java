@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a connection to an upstream server, top to bottom: idle timer (a late response head, a paused
- * response body, or a pooled connection left unused) → strict response decoder (requests go as bytes, written by the exchange) → {@link UpstreamHandler}.
+ * response body, or a pooled connection left unused) → {@link UpstreamResponseDecoder} → {@link UpstreamHandler}.
+ * There is no encoder: the exchange writes its requests as bytes.
  */
 @Sharable
 public final class UpstreamChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -26,7 +27,7 @@ public final class UpstreamChannelInitializer extends ChannelInitializer<SocketC
     protected void initChannel(SocketChannel channel) {
         channel.pipeline()
                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                .addLast("decoder", new StrictResponseDecoder(maxHeaderSize))
+                .addLast("decoder", new UpstreamResponseDecoder(maxHeaderSize))
                 .addLast("upstream", new UpstreamHandler());
     }
 }

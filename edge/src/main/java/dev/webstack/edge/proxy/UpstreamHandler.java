@@ -24,8 +24,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (exchange != null && msg instanceof HttpObject object) {
-            exchange.upstreamRead(object);
+        if (exchange != null && (msg instanceof ResponseHead || msg instanceof HttpObject)) {
+            exchange.upstreamRead(msg);
             return;
         }
         ReferenceCountUtil.release(msg);

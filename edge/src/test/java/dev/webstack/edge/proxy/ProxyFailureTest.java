@@ -263,6 +263,23 @@ class ProxyFailureTest {
                                 + "6\r\nSECRET\r\n0\r\n\r\n"),
                 Arguments.of("a transfer coding other than chunked",
                         "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n6\r\nSECRET\r\n0\r\n\r\n"),
+                Arguments.of("two equal Content-Lengths",
+                        "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nContent-Length: 6\r\n\r\nSECRET"),
+                Arguments.of("a Content-Length that is not a number",
+                        "HTTP/1.1 200 OK\r\nContent-Length: 6x\r\n\r\nSECRET"),
+                Arguments.of("a folded header line",
+                        "HTTP/1.1 200 OK\r\nX-A: a\r\n b\r\nContent-Length: 6\r\n\r\nSECRET"),
+                Arguments.of("a bare CR in a header line",
+                        "HTTP/1.1 200 OK\r\nX-A: a\rContent-Length: 0\r\nContent-Length: 6\r\n\r\nSECRET"),
+                Arguments.of("a NUL in a header value",
+                        "HTTP/1.1 200 OK\r\nX-A: a\u0000b\r\nContent-Length: 6\r\n\r\nSECRET"),
+                Arguments.of("space before the colon",
+                        "HTTP/1.1 200 OK\r\nContent-Length : 6\r\n\r\nSECRET"),
+                Arguments.of("a header line without a colon",
+                        "HTTP/1.1 200 OK\r\nContent-Length 6\r\n\r\nSECRET"),
+                Arguments.of("a status code of two digits", "HTTP/1.1 20 OK\r\nContent-Length: 6\r\n\r\nSECRET"),
+                Arguments.of("a version other than HTTP/1.x",
+                        "HTTP/2.0 200 OK\r\nContent-Length: 6\r\n\r\nSECRET"),
                 Arguments.of("a head over the header-size limit",
                         "HTTP/1.1 200 OK\r\nX-Big: " + "b".repeat(20_000) + "\r\nContent-Length: 6\r\n\r\nSECRET"));
     }
@@ -338,6 +355,40 @@ class ProxyFailureTest {
             assertThat(response.header("transfer-encoding")).isEqualTo("chunked");
             assertThat(response.bodyText()).contains("0123456789").doesNotContain("\r\n0\r\n");
         }
+    }
+
+    @Test
+    void aHeadTheConnectionEndsInTheMiddleOfIs502() throws Exception {
+        RawBackend cut = closeLater(new RawBackend(c -> {
+            c.readHead();
+            c.write("HTTP/1.1 200 OK\r\nContent-Le");
+        }));
+        edge(pool(cut.serverConfig()).withHealth(NO_PASSIVE_CHECKS));
+        HttpResponse<String> response = get("/half");
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(cut.count("GET /half HTTP/1.1")).isEqualTo(1);
+        assertThat(errorLog()).contains("the connection closed in the middle of the head");
+    }
+
+    @Test
+    void aChunkedBodyWithAnInvalidChunkSizeIsCutOffForTheClient() throws Exception {
+        RawBackend bad = closeLater(new RawBackend(c -> {
+            c.readHead();
+            c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+            Thread.sleep(200); // the head and a first chunk go on to the client before the bad size comes
+            c.write("zz\r\nSECRET\r\n0\r\n\r\n");
+            c.readToEnd();
+        }));
+        edge(pool(bad.serverConfig()).withHealth(NO_PASSIVE_CHECKS));
+
+        assertThatThrownBy(() -> client.send(request("/chunks").build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
+        try (RawHttpClient raw = new RawHttpClient(edge.httpPort())) {
+            RawHttpClient.Response response = raw.send("GET /chunks HTTP/1.1\r\nHost: app.test\r\n\r\n").read();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.bodyText()).contains("hello").doesNotContain("SECRET").doesNotContain("\r\n0\r\n");
+        }
+        assertThat(errorLog()).contains("sent a malformed response: an invalid chunk size");
     }
 
     // ------------------------------------------------------------ what is retried and what is not

@@ -40,6 +40,8 @@ class ProxyFramingTest {
                 } else if (head.startsWith("GET /chunked ")) {
                     c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
                             + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Sum: 11\r\n\r\n");
+                } else if (head.startsWith("GET /lf ")) {
+                    c.write("HTTP/1.1 200 OK\nContent-Length: 2\nX-App: lf\n\nok");
                 } else if (head.startsWith("GET /missing ")) {
                     c.write("HTTP/1.1 404 Not Found\r\nContent-Length: 7\r\n\r\nmissing");
                 } else {
@@ -71,6 +73,16 @@ class ProxyFramingTest {
         HttpResponse<String> decoded = client.send(HttpRequest.newBuilder(edge.httpUri("/chunked")).header("Host", HOST)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(decoded.body()).isEqualTo("hello world");
+    }
+
+    @Test
+    void aHeadWhoseLinesEndInABareLfIsRead() throws Exception {
+        try (RawHttpClient raw = new RawHttpClient(edge.httpPort())) {
+            RawHttpClient.Response response = raw.send("GET /lf HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.header("x-app")).isEqualTo("lf");
+            assertThat(response.bodyText()).isEqualTo("ok");
+        }
     }
 
     @Test
