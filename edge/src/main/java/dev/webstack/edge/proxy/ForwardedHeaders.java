@@ -188,8 +188,11 @@ final class ForwardedHeaders {
         out.writeBytes(clientVersion == HttpVersion.HTTP_1_0 ? HTTP_1_0_SP : HTTP_1_1_SP);
         head.writeStatus(out);
         Wire.crlf(out);
+        // A 204 has no body and may not say it has one (RFC 9110 section 8.6): a length from the server stays here.
+        boolean noLength = head.status() == 204;
         for (int i = 0, n = head.fieldCount(); i < n; i++) {
             if (isHopByHop(head, i) || head.nameIs(i, HttpHeaderNames.SERVER) || head.nameIs(i, HttpHeaderNames.DATE)
+                    || (noLength && head.nameIs(i, HttpHeaderNames.CONTENT_LENGTH))
                     || (!named.isEmpty() && named.contains(head.name(i).toLowerCase(Locale.ROOT)))) {
                 continue;
             }

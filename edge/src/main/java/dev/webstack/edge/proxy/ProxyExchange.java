@@ -401,7 +401,7 @@ final class ProxyExchange implements Route.Exchange {
         if (raw) {
             rawChunked = chunked;
             long length = response.contentLength();
-            int room = length >= 0 && length <= Wire.COPY_LIMIT ? (int) length : 0;
+            int room = !bodiless && length >= 0 && length <= Wire.COPY_LIMIT ? (int) length : 0;
             heldRaw = ForwardedHeaders.clientHead(client.alloc(), response, request.protocolVersion(), !closeAfter,
                     chunked, room);
             rawStatus = code;

@@ -163,8 +163,8 @@ final class ResponseHead {
                     close = true;
                 } else if (name.equals("keep-alive")) {
                     keepAliveToken = true;
-                } else if (!name.isEmpty()) {
-                    named.add(name);
+                } else if (!name.isEmpty() && !name.equals("content-length") && !name.equals("transfer-encoding")) {
+                    named.add(name); // a Connection token may not take away what frames the message
                 }
             }
             connectionTokens = named;
@@ -248,7 +248,10 @@ final class ResponseHead {
         return !close && (version == HttpVersion.HTTP_1_1 || keepAliveToken);
     }
 
-    /** The header names the Connection header lists besides close and keep-alive, lower-cased. */
+    /**
+     * The header names the Connection header lists besides close and keep-alive, lower-cased; never Content-Length
+     * or Transfer-Encoding.
+     */
     List<String> connectionTokens() {
         return connectionTokens;
     }

@@ -40,6 +40,11 @@ class ProxyFramingTest {
                 } else if (head.startsWith("GET /chunked ")) {
                     c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
                             + "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Sum: 11\r\n\r\n");
+                } else if (head.startsWith("GET /named ")) {
+                    c.write("HTTP/1.1 200 OK\r\nConnection: content-length, transfer-encoding, x-hop\r\n"
+                            + "X-Hop: 1\r\nContent-Length: 5\r\n\r\nhello");
+                } else if (head.startsWith("GET /empty ")) {
+                    c.write("HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n");
                 } else if (head.startsWith("GET /lf ")) {
                     c.write("HTTP/1.1 200 OK\nContent-Length: 2\nX-App: lf\n\nok");
                 } else if (head.startsWith("GET /missing ")) {
@@ -73,6 +78,25 @@ class ProxyFramingTest {
         HttpResponse<String> decoded = client.send(HttpRequest.newBuilder(edge.httpUri("/chunked")).header("Host", HOST)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(decoded.body()).isEqualTo("hello world");
+    }
+
+    @Test
+    void aConnectionHeaderCannotTakeAwayTheFramingNorA204ItsEmptiness() throws Exception {
+        try (RawHttpClient raw = new RawHttpClient(edge.httpPort())) {
+            raw.send("GET /named HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            RawHttpClient.Response named = raw.read();
+            assertThat(named.header("content-length")).isEqualTo("5");
+            assertThat(named.headers()).doesNotContainKey("x-hop");
+            assertThat(named.bodyText()).isEqualTo("hello");
+
+            raw.send("GET /empty HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            RawHttpClient.Response empty = raw.read();
+            assertThat(empty.status()).isEqualTo(204);
+            assertThat(empty.headers()).doesNotContainKey("content-length");
+
+            raw.send("GET /plain HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            assertThat(raw.read().bodyText()).as("the connection still in step").isEqualTo("ok");
+        }
     }
 
     @Test
