@@ -236,18 +236,25 @@ final class ForwardedHeaders {
         if (!headers.contains(HttpHeaderNames.CONNECTION)) {
             return List.of(); // most messages: without the list getAll would make
         }
-        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
         List<String> named = new ArrayList<>();
-        for (String value : values) {
-            for (String token : value.split(",")) {
-                String name = token.trim().toLowerCase(Locale.ROOT);
-                // A Connection token may not take away what frames or routes the message.
-                if (!name.isEmpty() && !name.equals("host") && !name.equals("content-length")
-                        && !name.equals("transfer-encoding")) {
-                    named.add(name);
-                }
-            }
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            addConnectionTokens(value, named);
         }
         return named;
+    }
+
+    /**
+     * Adds the header names one Connection header value lists, lower-cased, to {@code named}: never Host,
+     * Content-Length or Transfer-Encoding, since a Connection token may not take away what frames or routes the
+     * message. The same rule for requests and responses, whichever way their heads are read.
+     */
+    static void addConnectionTokens(String value, List<String> named) {
+        for (String token : value.split(",")) {
+            String name = token.trim().toLowerCase(Locale.ROOT);
+            if (!name.isEmpty() && !name.equals("host") && !name.equals("content-length")
+                    && !name.equals("transfer-encoding")) {
+                named.add(name);
+            }
+        }
     }
 }

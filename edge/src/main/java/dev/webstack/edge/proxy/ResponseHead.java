@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * An upstream response head as it came off the wire, read strictly (RFC 9112 sections 4 and 5): its bytes, where
@@ -157,16 +156,9 @@ final class ResponseHead {
             chunked = true;
         } else if (nameIs(i, HttpHeaderNames.CONNECTION)) {
             List<String> named = new ArrayList<>(connectionTokens);
-            for (String token : value(i).split(",")) {
-                String name = token.trim().toLowerCase(Locale.ROOT);
-                if (name.equals("close")) {
-                    close = true;
-                } else if (name.equals("keep-alive")) {
-                    keepAliveToken = true;
-                } else if (!name.isEmpty() && !name.equals("content-length") && !name.equals("transfer-encoding")) {
-                    named.add(name); // a Connection token may not take away what frames the message
-                }
-            }
+            ForwardedHeaders.addConnectionTokens(value(i), named);
+            close |= named.removeIf("close"::equals);
+            keepAliveToken |= named.removeIf("keep-alive"::equals);
             connectionTokens = named;
         }
     }
@@ -249,8 +241,8 @@ final class ResponseHead {
     }
 
     /**
-     * The header names the Connection header lists besides close and keep-alive, lower-cased; never Content-Length
-     * or Transfer-Encoding.
+     * The header names the Connection header lists besides close and keep-alive, lower-cased; never Host,
+     * Content-Length or Transfer-Encoding.
      */
     List<String> connectionTokens() {
         return connectionTokens;
