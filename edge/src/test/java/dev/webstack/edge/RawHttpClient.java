@@ -22,7 +22,11 @@ public final class RawHttpClient implements AutoCloseable {
     private final OutputStream out;
 
     public RawHttpClient(int port) throws IOException {
-        this.socket = new Socket("127.0.0.1", port);
+        this("127.0.0.1", port);
+    }
+
+    public RawHttpClient(String host, int port) throws IOException {
+        this.socket = new Socket(host, port);
         this.socket.setSoTimeout(10_000);
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();

@@ -39,6 +39,7 @@ public final class TestEdge implements AutoCloseable {
     private Optional<String> defaultHost = Optional.empty();
     private boolean redirectHttp;
     private boolean http2 = true;
+    private String httpAddress = "127.0.0.1";
     private IoTransport transport = IoTransport.AUTO;
     private EdgeServer server;
 
@@ -99,6 +100,12 @@ public final class TestEdge implements AutoCloseable {
         return this;
     }
 
+    /** The plain HTTP listener's address (127.0.0.1 unless set): "::1" for a client over IPv6. */
+    public TestEdge httpAddress(String address) {
+        this.httpAddress = address;
+        return this;
+    }
+
     public TestEdge http2(boolean on) {
         this.http2 = on;
         return this;
@@ -106,7 +113,7 @@ public final class TestEdge implements AutoCloseable {
 
     public EdgeConfig config() {
         return new EdgeConfig(
-                new ListenerConfig(true, "127.0.0.1", 0),
+                new ListenerConfig(true, httpAddress, 0),
                 new TlsListenerConfig(true, "127.0.0.1", 0, Optional.empty(), Optional.empty(), http2, redirectHttp),
                 1,
                 transport,

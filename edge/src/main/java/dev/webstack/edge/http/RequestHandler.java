@@ -26,7 +26,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private final AtomicReference<VirtualHosts> hosts;
-    private final Route.Transport transport;
+    /** The listener's transport, then (from the first request) this connection's, with the client's address. */
+    private Route.Transport transport;
+    private boolean transportOfConnection;
     private final int keepaliveRequests;
     private final BooleanSupplier draining;
     private int served;
@@ -111,6 +113,10 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, HttpRequest request) {
+        if (!transportOfConnection) {
+            transport = transport.of(ctx.channel());
+            transportOfConnection = true;
+        }
         served++;
         bodyToCurrent = false;
         boolean keepAlive = HttpUtil.isKeepAlive(request)

@@ -1,9 +1,12 @@
 package dev.webstack.edge.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * The last step of a request's way through the edge: what a virtual host does with it (a redirect, static files,
@@ -31,10 +34,21 @@ public interface Route {
      *
      * @param secure whether it came over TLS (redirects keep the scheme)
      * @param zeroCopy whether files can go with sendfile (plain HTTP/1.x: not TLS, not an HTTP/2 stream)
+     * @param clientAddress the client's IP address as text, or null before {@link #of} (or when it has none)
      */
-    record Transport(boolean secure, boolean zeroCopy) {
-        public static final Transport PLAIN = new Transport(false, true);
-        public static final Transport TLS = new Transport(true, false);
+    record Transport(boolean secure, boolean zeroCopy, String clientAddress) {
+        public static final Transport PLAIN = new Transport(false, true, null);
+        public static final Transport TLS = new Transport(true, false, null);
+
+        /** This transport as one connection's, with its client's address (an HTTP/2 stream's is its connection's). */
+        public Transport of(Channel channel) {
+            SocketAddress address = channel.remoteAddress();
+            if (address == null && channel.parent() != null) {
+                address = channel.parent().remoteAddress();
+            }
+            return new Transport(secure, zeroCopy,
+                    address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : null);
+        }
     }
 
     /** One request being answered: where its body goes, and when its response is done. */

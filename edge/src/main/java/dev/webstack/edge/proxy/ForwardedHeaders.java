@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,10 +34,19 @@ final class ForwardedHeaders {
     private static final byte[] HTTP_1_0_SP = "HTTP/1.0 ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HTTP_1_1_SP = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SP_HTTP_1_1 = " HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COMMA_SPACE = ", ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FOR_EQ = "for=".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] QUOTE_BRACKET = "\"[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BRACKET_QUOTE = "]\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PROTO_EQ = ";proto=".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HOST_EQ_QUOTE = ";host=\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SERVER_LINE = ("server: " + Responses.SERVER + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    /** The last Date line made; its record's final fields make sharing it between event loops safe. */
+    private static DateLine dateLine = new DateLine("", new byte[0]);
     /** Room for a typical response head (an application's answer carries a few hundred bytes of headers). */
     private static final int HEAD_CAPACITY = 512;
     /** RFC 9110 section 7.6.1, plus the old Keep-Alive and Proxy-Connection. */
-    private static final List<AsciiString> HOP_BY_HOP = List.of(
+    static final List<AsciiString> HOP_BY_HOP = List.of(
             HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
             HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING,
             HttpHeaderNames.UPGRADE, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
@@ -53,7 +61,7 @@ final class ForwardedHeaders {
      *
      * @param chunked whether the body goes in chunks: its Content-Length, if any, stays behind
      */
-    static ByteBuf upstreamHead(ByteBufAllocator alloc, HttpRequest request, InetAddress client, boolean secure,
+    static ByteBuf upstreamHead(ByteBufAllocator alloc, HttpRequest request, String client, boolean secure,
             boolean chunked) {
         HttpHeaders in = request.headers();
         List<String> named = connectionTokens(in);
@@ -94,28 +102,35 @@ final class ForwardedHeaders {
             Wire.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
         String host = in.get(HttpHeaderNames.HOST);
-        String ip = client == null ? "unknown" : client.getHostAddress();
+        String ip = client == null ? "unknown" : client;
         AsciiString proto = secure ? HTTPS : HTTP;
         Wire.header(out, X_FORWARDED_FOR, priorFor == null || priorFor.isBlank() ? ip : priorFor + ", " + ip);
         Wire.header(out, X_FORWARDED_PROTO, proto);
         if (host != null) {
             Wire.header(out, X_FORWARDED_HOST, host);
         }
-        StringBuilder forwarded = new StringBuilder(64);
+        // Forwarded: [prior, ]for=ip;proto=scheme[;host="host"], written as it is made.
+        Wire.name(out, FORWARDED);
         if (priorForwarded != null) {
-            forwarded.append(priorForwarded).append(", ");
+            ByteBufUtil.writeAscii(out, priorForwarded);
+            out.writeBytes(COMMA_SPACE);
         }
-        forwarded.append("for=");
+        out.writeBytes(FOR_EQ);
         if (ip.indexOf(':') >= 0) {
-            forwarded.append("\"[").append(ip).append("]\"");
+            out.writeBytes(QUOTE_BRACKET);
+            ByteBufUtil.writeAscii(out, ip);
+            out.writeBytes(BRACKET_QUOTE);
         } else {
-            forwarded.append(ip);
+            ByteBufUtil.writeAscii(out, ip);
         }
-        forwarded.append(";proto=").append(proto);
+        out.writeBytes(PROTO_EQ);
+        ByteBufUtil.writeAscii(out, proto);
         if (host != null && isQuotable(host)) {
-            forwarded.append(";host=\"").append(host).append('"');
+            out.writeBytes(HOST_EQ_QUOTE);
+            ByteBufUtil.writeAscii(out, host);
+            out.writeByte('"');
         }
-        Wire.header(out, FORWARDED, forwarded);
+        Wire.crlf(out);
         if (chunked) {
             Wire.header(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
@@ -191,15 +206,17 @@ final class ForwardedHeaders {
         // A 204 has no body and may not say it has one (RFC 9110 section 8.6): a length from the server stays here.
         boolean noLength = head.status() == 204;
         for (int i = 0, n = head.fieldCount(); i < n; i++) {
-            if (isHopByHop(head, i) || head.nameIs(i, HttpHeaderNames.SERVER) || head.nameIs(i, HttpHeaderNames.DATE)
-                    || (noLength && head.nameIs(i, HttpHeaderNames.CONTENT_LENGTH))
-                    || (!named.isEmpty() && named.contains(head.name(i).toLowerCase(Locale.ROOT)))) {
-                continue;
+            boolean relayed = switch (head.kind(i)) {
+                case OTHER -> named.isEmpty() || !named.contains(head.name(i).toLowerCase(Locale.ROOT));
+                case CONTENT_LENGTH -> !noLength;
+                default -> false; // hop-by-hop, or the edge's own (Server, Date)
+            };
+            if (relayed) {
+                head.writeField(out, i);
             }
-            head.writeField(out, i);
         }
-        Wire.header(out, HttpHeaderNames.SERVER, Responses.SERVER);
-        Wire.header(out, HttpHeaderNames.DATE, HttpDates.now());
+        out.writeBytes(SERVER_LINE);
+        out.writeBytes(dateLine());
         if (chunked) {
             Wire.header(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
@@ -212,14 +229,18 @@ final class ForwardedHeaders {
         return out;
     }
 
-    private static boolean isHopByHop(ResponseHead head, int field) {
-        for (AsciiString hop : HOP_BY_HOP) {
-            if (head.nameIs(field, hop)) {
-                return true;
-            }
+    /** The Date header line, made once a second (by whichever event loop first needs the new one). */
+    private static byte[] dateLine() {
+        String now = HttpDates.now();
+        DateLine line = dateLine;
+        if (line.date() != now) {
+            line = new DateLine(now, ("date: " + now + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            dateLine = line;
         }
-        return false;
+        return line.bytes();
     }
+
+    private record DateLine(String date, byte[] bytes) {}
 
     private static void removeHopByHop(HttpHeaders headers) {
         List<String> named = connectionTokens(headers);

@@ -59,6 +59,8 @@ final class ProxyExchange implements Route.Exchange {
     /** Whether the body goes upstream in chunks: as the client sent it, or because it came without a length. */
     private final boolean chunkedUpstream;
     private final boolean secure;
+    /** The client's IP address as text, for the forwarding headers. */
+    private final String clientAddress;
     /**
      * The largest request body kept to be sent again: a bigger one streams through and its request is not retried
      * once it reached a server (nginx's {@code client_body_buffer_size} on 64-bit systems is 16k; bodies of an
@@ -74,7 +76,7 @@ final class ProxyExchange implements Route.Exchange {
     private final long deadlineNanos;
     private final List<UpstreamServer> tried = new ArrayList<>(2);
     /** Body received before a connection was ready; kept whole until the request head is written. */
-    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
+    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
 
     private UpstreamServer server;
     /** Whether this exchange still counts as a request on {@code server} (given back exactly once). */
@@ -115,7 +117,7 @@ final class ProxyExchange implements Route.Exchange {
     private long lastReadNanos;
 
     ProxyExchange(ProxyRoute route, ChannelHandlerContext client, HttpRequest request, boolean keepAlive,
-            boolean secure, String hashKey) {
+            Route.Transport transport, String hashKey) {
         this.route = route;
         this.config = route.upstream().config();
         this.client = client;
@@ -139,7 +141,8 @@ final class ProxyExchange implements Route.Exchange {
         this.deadlineNanos = System.nanoTime() + config.tryTimeout().toNanos();
         this.chunkedUpstream = hasBody && (HttpUtil.isTransferEncodingChunked(request)
                 || !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH));
-        this.secure = secure;
+        this.secure = transport.secure();
+        this.clientAddress = transport.clientAddress();
     }
 
     ProxyExchange start() {
@@ -209,13 +212,30 @@ final class ProxyExchange implements Route.Exchange {
     /** Sends the request on {@code channel}: the head, then the body so far; the rest follows as it comes. */
     private void attach(Channel channel) {
         upstream = channel;
-        handler = channel.pipeline().get(UpstreamHandler.class);
-        handler.attach(this);
-        channel.pipeline().get(UpstreamResponseDecoder.class).expectHeadResponse(head);
+        handler = (UpstreamHandler) channel.pipeline().last();
+        handler.attach(this, head);
         channel.config().setAutoRead(true);
-        ChannelFuture headWrite = channel.write(ForwardedHeaders.upstreamHead(channel.alloc(), request,
-                route.clientAddress(client), secure, chunkedUpstream));
+        ByteBuf requestHead = ForwardedHeaders.upstreamHead(channel.alloc(), request, clientAddress, secure,
+                chunkedUpstream);
         lastWritten = !hasBody; // a request without a body is whole in its head
+        if (!hasBody && retryableAfterSending) {
+            // Reached or not, a failure sends this request to the next server: no need to learn when the write is
+            // done. A failed write closes the connection, and upstreamClosed hears of it.
+            headWritten = true;
+            sentAtNanos = System.nanoTime();
+            channel.writeAndFlush(requestHead, channel.voidPromise());
+        } else {
+            sendTracked(channel, requestHead);
+        }
+        resumeClientIfPaused();
+    }
+
+    /**
+     * Writes the head and the body so far, and learns whether the head reached the server: a request whose head
+     * did not may go to the next server whatever its method, its body still in hand.
+     */
+    private void sendTracked(Channel channel, ByteBuf requestHead) {
+        ChannelFuture headWrite = channel.write(requestHead);
         for (HttpContent content : pending) {
             channel.write(upstreamBody(content, true));
             lastWritten |= content instanceof LastHttpContent;
@@ -246,7 +266,6 @@ final class ProxyExchange implements Route.Exchange {
                 }
             }
         });
-        resumeClientIfPaused();
     }
 
     // ------------------------------------------------------------ the request body, from the client

@@ -4,16 +4,11 @@ import dev.webstack.edge.config.UpstreamConfig;
 import dev.webstack.edge.http.Route;
 import dev.webstack.edge.upstream.ConnectionPool;
 import dev.webstack.edge.upstream.Upstream;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.function.Consumer;
 
 /** A route that passes requests to an upstream pool: one {@link ProxyExchange} per request. */
@@ -30,7 +25,7 @@ public final class ProxyRoute implements Route {
 
     @Override
     public Exchange serve(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive, Transport transport) {
-        return new ProxyExchange(this, ctx, request, keepAlive, transport.secure(), hashKey(ctx, request)).start();
+        return new ProxyExchange(this, ctx, request, keepAlive, transport, hashKey(transport, request)).start();
     }
 
     @Override
@@ -50,22 +45,11 @@ public final class ProxyRoute implements Route {
         log.accept(message);
     }
 
-    /** The client's address; an HTTP/2 stream's is its connection's. */
-    InetAddress clientAddress(ChannelHandlerContext ctx) {
-        Channel channel = ctx.channel();
-        SocketAddress address = channel.remoteAddress();
-        if (!(address instanceof InetSocketAddress) && channel instanceof Http2StreamChannel) {
-            address = channel.parent().remoteAddress();
-        }
-        return address instanceof InetSocketAddress inet ? inet.getAddress() : null;
-    }
-
-    private String hashKey(ChannelHandlerContext ctx, HttpRequest request) {
+    private String hashKey(Transport transport, HttpRequest request) {
         UpstreamConfig config = upstream.config();
         switch (config.balance()) {
             case CLIENT_HASH -> {
-                InetAddress client = clientAddress(ctx);
-                return client == null ? null : client.getHostAddress();
+                return transport.clientAddress();
             }
             case COOKIE_HASH -> {
                 String name = config.hashCookie().orElseThrow();

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -22,6 +23,17 @@ import java.util.List;
  * array: a few hundred bytes copied once, read with plain array access.
  */
 final class ResponseHead {
+    /** What the edge makes of a field, by its name. */
+    enum Kind {
+        OTHER, CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION, SERVER, DATE,
+        /** Another field that stays on its hop (RFC 9110 section 7.6.1). */
+        HOP_BY_HOP
+    }
+
+    private record Known(AsciiString name, Kind kind) {}
+
+    /** The names with a kind of their own, by length. */
+    private static final Known[][] KNOWN = known();
     private static final byte[] TOKEN = new byte[128];
 
     static {
@@ -37,6 +49,27 @@ final class ResponseHead {
         }
     }
 
+    private static Known[][] known() {
+        List<Known> all = new ArrayList<>(List.of(
+                new Known(HttpHeaderNames.CONTENT_LENGTH, Kind.CONTENT_LENGTH),
+                new Known(HttpHeaderNames.TRANSFER_ENCODING, Kind.TRANSFER_ENCODING),
+                new Known(HttpHeaderNames.CONNECTION, Kind.CONNECTION),
+                new Known(HttpHeaderNames.SERVER, Kind.SERVER),
+                new Known(HttpHeaderNames.DATE, Kind.DATE)));
+        for (AsciiString name : ForwardedHeaders.HOP_BY_HOP) {
+            if (all.stream().noneMatch(known -> known.name().contentEqualsIgnoreCase(name))) {
+                all.add(new Known(name, Kind.HOP_BY_HOP));
+            }
+        }
+        int longest = all.stream().mapToInt(known -> known.name().length()).max().orElse(0);
+        Known[][] byLength = new Known[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int n = length;
+            byLength[length] = all.stream().filter(known -> known.name().length() == n).toArray(Known[]::new);
+        }
+        return byLength;
+    }
+
     private final byte[] bytes;
     private final int length;
     private final HttpVersion version;
@@ -44,7 +77,9 @@ final class ResponseHead {
     /** Where the status line's "code reason" part ends (it starts at 9, after "HTTP/1.x "). */
     private final int statusEnd;
     /** Per field: name start, name end, value start, value end (offsets in {@link #bytes}). */
-    private int[] fields = new int[4 * 16];
+    private int[] fields = new int[4 * 12];
+    /** Per field: what its name makes it. */
+    private Kind[] kinds = new Kind[12];
     private int count;
     private long contentLength = -1;
     private boolean chunked;
@@ -118,20 +153,36 @@ final class ResponseHead {
             valueEnd--;
         }
         checkText(value, valueEnd, "a header value");
-        if (4 * count == fields.length) {
+        if (count == kinds.length) {
             fields = Arrays.copyOf(fields, fields.length * 2);
+            kinds = Arrays.copyOf(kinds, kinds.length * 2);
         }
-        int at = 4 * count++;
+        int at = 4 * count;
         fields[at] = start;
         fields[at + 1] = colon;
         fields[at + 2] = value;
         fields[at + 3] = valueEnd;
-        framing(count - 1);
+        kinds[count] = kind(start, colon);
+        framing(count++);
+    }
+
+    /** What a field name makes a field: one look at the few known names of its length. */
+    private Kind kind(int from, int to) {
+        int length = to - from;
+        if (length < KNOWN.length) {
+            for (Known known : KNOWN[length]) {
+                if (equalsIgnoreCase(from, to, known.name())) {
+                    return known.kind();
+                }
+            }
+        }
+        return Kind.OTHER;
     }
 
     /** Notes what frames the body and the connection's fate, refusing what could be read two ways. */
     private void framing(int i) {
-        if (nameIs(i, HttpHeaderNames.CONTENT_LENGTH)) {
+        Kind kind = kinds[i];
+        if (kind == Kind.CONTENT_LENGTH) {
             if (contentLength >= 0) {
                 throw new IllegalArgumentException("two Content-Lengths");
             }
@@ -149,12 +200,21 @@ final class ResponseHead {
                 length = length * 10 + b - '0';
             }
             contentLength = length;
-        } else if (nameIs(i, HttpHeaderNames.TRANSFER_ENCODING)) {
+        } else if (kind == Kind.TRANSFER_ENCODING) {
             if (chunked || !value(i).equalsIgnoreCase("chunked")) {
                 throw new IllegalArgumentException("Transfer-Encoding " + value(i) + " (expected: chunked alone)");
             }
             chunked = true;
-        } else if (nameIs(i, HttpHeaderNames.CONNECTION)) {
+        } else if (kind == Kind.CONNECTION) {
+            // Most servers say just one of these: read without making a string or a list.
+            if (valueIs(i, HttpHeaderValues.KEEP_ALIVE)) {
+                keepAliveToken = true;
+                return;
+            }
+            if (valueIs(i, HttpHeaderValues.CLOSE)) {
+                close = true;
+                return;
+            }
             List<String> named = new ArrayList<>(connectionTokens);
             ForwardedHeaders.addConnectionTokens(value(i), named);
             close |= named.removeIf("close"::equals);
@@ -252,15 +312,27 @@ final class ResponseHead {
         return count;
     }
 
+    /** What field {@code i}'s name makes it. */
+    Kind kind(int i) {
+        return kinds[i];
+    }
+
     /** Whether field {@code i}'s name is {@code name}, ignoring case. */
     boolean nameIs(int i, AsciiString name) {
-        int from = fields[4 * i];
-        int length = fields[4 * i + 1] - from;
-        if (length != name.length()) {
+        return equalsIgnoreCase(fields[4 * i], fields[4 * i + 1], name);
+    }
+
+    /** Whether field {@code i}'s value is {@code value}, ignoring case. */
+    private boolean valueIs(int i, AsciiString value) {
+        return equalsIgnoreCase(fields[4 * i + 2], fields[4 * i + 3], value);
+    }
+
+    private boolean equalsIgnoreCase(int from, int to, AsciiString text) {
+        if (to - from != text.length()) {
             return false;
         }
-        for (int k = 0; k < length; k++) {
-            if (lower(bytes[from + k]) != lower(name.byteAt(k))) {
+        for (int k = 0; k < to - from; k++) {
+            if (lower(bytes[from + k]) != lower(text.byteAt(k))) {
                 return false;
             }
         }

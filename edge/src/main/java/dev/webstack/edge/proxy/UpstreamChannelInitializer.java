@@ -25,9 +25,10 @@ public final class UpstreamChannelInitializer extends ChannelInitializer<SocketC
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        UpstreamResponseDecoder decoder = new UpstreamResponseDecoder(maxHeaderSize);
         channel.pipeline()
                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                .addLast("decoder", new UpstreamResponseDecoder(maxHeaderSize))
-                .addLast("upstream", new UpstreamHandler());
+                .addLast("decoder", decoder)
+                .addLast("upstream", new UpstreamHandler(decoder));
     }
 }

@@ -7,15 +7,22 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last step of an upstream connection's pipeline: hands what the server sends to the exchange using the
- * connection, and closes the connection when nobody is (an idle pooled connection that times out or hears
- * something it did not ask for).
+ * The last step of an upstream connection's pipeline (always the last: an exchange finds it there): hands what the
+ * server sends to the exchange using the connection, and closes the connection when nobody is (an idle pooled
+ * connection that times out or hears something it did not ask for).
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+    private final UpstreamResponseDecoder decoder;
     private ProxyExchange exchange;
 
-    void attach(ProxyExchange next) {
+    UpstreamHandler(UpstreamResponseDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    /** The connection now carries {@code next}'s request; {@code head}: a HEAD, whose response has no body. */
+    void attach(ProxyExchange next, boolean head) {
         this.exchange = next;
+        decoder.expectHeadResponse(head);
     }
 
     void detach() {

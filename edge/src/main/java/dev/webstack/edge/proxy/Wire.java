@@ -32,6 +32,12 @@ final class Wire {
         out.writeShort(CRLF);
     }
 
+    /** A header line's start: the name and ": ". */
+    static void name(ByteBuf out, CharSequence name) {
+        ByteBufUtil.writeAscii(out, name);
+        out.writeShort(COLON_SPACE);
+    }
+
     static void crlf(ByteBuf out) {
         out.writeShort(CRLF);
     }

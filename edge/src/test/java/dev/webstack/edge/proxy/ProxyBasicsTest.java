@@ -63,6 +63,41 @@ class ProxyBasicsTest {
     }
 
     @Test
+    void anIpv6ClientIsAddedToTheForwardingHeadersAfterThoseItSent() throws Exception {
+        backend.close();
+        edge.close();
+        backend = new TestBackend("a");
+        edge = new TestEdge(dir).httpAddress("::1")
+                .upstream(UpstreamConfig.of("app", List.of(backend.serverConfig())))
+                .proxy("app", "app.test")
+                .start();
+        try (RawHttpClient raw = new RawHttpClient("::1", edge.httpPort())) {
+            RawHttpClient.Response answer = raw.send("GET /headers HTTP/1.1\r\nHost: app.test\r\n"
+                    + "X-Forwarded-For: 198.51.100.7\r\nForwarded: for=192.0.2.60;proto=https\r\n"
+                    + "Forwarded: for=192.0.2.61\r\nX-Forwarded-Proto: https\r\n\r\n").read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.bodyText())
+                    .contains("x-forwarded-for: 198.51.100.7, 0:0:0:0:0:0:0:1\n", "x-forwarded-proto: http\n",
+                            "forwarded: for=192.0.2.60;proto=https, for=192.0.2.61, "
+                                    + "for=\"[0:0:0:0:0:0:0:1]\";proto=http;host=\"app.test\"\n")
+                    .doesNotContain("x-forwarded-proto: https");
+        }
+    }
+
+    @Test
+    void aHostThatCannotBeQuotedIsLeftOutOfForwarded() throws Exception {
+        try (RawHttpClient raw = new RawHttpClient(edge.httpPort())) {
+            RawHttpClient.Response answer = raw.send(
+                    "GET /headers HTTP/1.1\r\nHost: app.test\r\n\r\n"
+                            + "GET /headers HTTP/1.1\r\nHost: a\"b\r\n\r\n").read();
+            assertThat(answer.bodyText()).contains("forwarded: for=127.0.0.1;proto=http;host=\"app.test\"\n");
+            RawHttpClient.Response second = raw.read();
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(second.bodyText()).contains("x-forwarded-host: a\"b\n", "forwarded: for=127.0.0.1;proto=http\n");
+        }
+    }
+
+    @Test
     void hopByHopHeadersAndThoseNamedInConnectionStayOnTheirHop() throws Exception {
         try (RawHttpClient raw = new RawHttpClient(edge.httpPort())) {
             RawHttpClient.Response answer = raw.send("GET /headers HTTP/1.1\r\nHost: app.test\r\n"

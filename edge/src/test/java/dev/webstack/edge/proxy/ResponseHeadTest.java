@@ -1,0 +1,66 @@
+package dev.webstack.edge.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import dev.webstack.edge.proxy.ResponseHead.Kind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** What a server's Connection header says of the connection's fate and of the headers that stay on its hop. */
+class ResponseHeadTest {
+
+    @Test
+    void eachFieldIsKnownByItsNameWhateverItsCase() {
+        String[] names = {"TRANSFER-ENCODING", "connection", "Server", "DATE", "Keep-Alive", "Proxy-Connection",
+            "TE", "Trailer", "Upgrade", "Proxy-Authenticate", "Proxy-Authorization", "X-Te", "Dates", "Servers",
+            "Content-Type", "Upgrade-Insecure-Requests"};
+        Kind[] kinds = {Kind.TRANSFER_ENCODING, Kind.CONNECTION, Kind.SERVER, Kind.DATE, Kind.HOP_BY_HOP,
+            Kind.HOP_BY_HOP, Kind.HOP_BY_HOP, Kind.HOP_BY_HOP, Kind.HOP_BY_HOP, Kind.HOP_BY_HOP, Kind.HOP_BY_HOP,
+            Kind.OTHER, Kind.OTHER, Kind.OTHER, Kind.OTHER, Kind.OTHER};
+        StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n");
+        for (String name : names) {
+            head.append(name).append(": ").append(name.equals("TRANSFER-ENCODING") ? "chunked" : "x").append("\r\n");
+        }
+        ResponseHead parsed = parse(head.append("\r\n").toString());
+        assertThat(parsed.fieldCount()).isEqualTo(names.length);
+        for (int i = 0; i < names.length; i++) {
+            assertThat(parsed.kind(i)).as(names[i]).isEqualTo(kinds[i]);
+        }
+        assertThat(parse("HTTP/1.1 200 OK\r\ncontent-LENGTH: 3\r\n\r\n").kind(0)).isEqualTo(Kind.CONTENT_LENGTH);
+    }
+
+    private static ResponseHead parse(String head) {
+        byte[] bytes = head.getBytes(StandardCharsets.ISO_8859_1);
+        return new ResponseHead(bytes, bytes.length);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "HTTP/1.1 |                                      | true  | ''",
+        "HTTP/1.1 | Connection: keep-alive               | true  | ''",
+        "HTTP/1.1 | Connection: close                    | false | ''",
+        "HTTP/1.1 | Connection: CLOSE                    | false | ''",
+        "HTTP/1.0 |                                      | false | ''",
+        "HTTP/1.0 | Connection: Keep-Alive               | true  | ''",
+        "HTTP/1.1 | Connection: keep-alive, X-Secret     | true  | x-secret",
+        "HTTP/1.1 | Connection: X-A;Connection: close    | false | x-a",
+        "HTTP/1.1 | Connection: close, X-A;Connection: X-B | false | x-a,x-b",
+        "HTTP/1.1 | Connection: Content-Length, Host     | true  | ''",
+        "HTTP/1.0 | Connection: keep-alivex              | false | keep-alivex",
+    })
+    void theConnectionHeaderDecidesReuseAndNamesHopByHopFields(String version, String fields, boolean keepAlive,
+            String tokens) {
+        StringBuilder head = new StringBuilder(version + " 200 OK\r\nContent-Length: 0\r\n");
+        if (fields != null) {
+            for (String field : fields.split(";")) {
+                head.append(field).append("\r\n");
+            }
+        }
+        ResponseHead parsed = parse(head.append("\r\n").toString());
+        assertThat(parsed.keepAlive()).isEqualTo(keepAlive);
+        assertThat(parsed.connectionTokens()).isEqualTo(tokens.isEmpty() ? List.of() : List.of(tokens.split(",")));
+    }
+}
