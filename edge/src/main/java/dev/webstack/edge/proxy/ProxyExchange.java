@@ -457,7 +457,7 @@ final class ProxyExchange implements Route.Exchange {
         ByteBuf head = heldRaw;
         heldRaw = null;
         if (head != null && piece.readableBytes() <= Wire.COPY_LIMIT) {
-            head.writeBytes(piece);
+            Wire.append(head, piece);
             piece.release();
             piece = head;
         } else if (head != null) {

@@ -34,6 +34,8 @@ final class ResponseHead {
 
     /** The names with a kind of their own, by length. */
     private static final Known[][] KNOWN = known();
+    private static final Kind[] KINDS = Kind.values();
+    private static final int SLOTS = 5;
     private static final byte[] TOKEN = new byte[128];
 
     static {
@@ -76,10 +78,11 @@ final class ResponseHead {
     private final int status;
     /** Where the status line's "code reason" part ends (it starts at 9, after "HTTP/1.x "). */
     private final int statusEnd;
-    /** Per field: name start, name end, value start, value end (offsets in {@link #bytes}). */
-    private int[] fields = new int[4 * 12];
-    /** Per field: what its name makes it. */
-    private Kind[] kinds = new Kind[12];
+    /**
+     * Per field, {@value #SLOTS} ints: name start, name end, value start, value end (offsets in {@link #bytes}), and
+     * its {@link Kind}'s ordinal.
+     */
+    private int[] fields = new int[SLOTS * 8];
     private int count;
     private long contentLength = -1;
     private boolean chunked;
@@ -153,16 +156,15 @@ final class ResponseHead {
             valueEnd--;
         }
         checkText(value, valueEnd, "a header value");
-        if (count == kinds.length) {
+        int at = SLOTS * count;
+        if (at == fields.length) {
             fields = Arrays.copyOf(fields, fields.length * 2);
-            kinds = Arrays.copyOf(kinds, kinds.length * 2);
         }
-        int at = 4 * count;
         fields[at] = start;
         fields[at + 1] = colon;
         fields[at + 2] = value;
         fields[at + 3] = valueEnd;
-        kinds[count] = kind(start, colon);
+        fields[at + 4] = kind(start, colon).ordinal();
         framing(count++);
     }
 
@@ -181,13 +183,13 @@ final class ResponseHead {
 
     /** Notes what frames the body and the connection's fate, refusing what could be read two ways. */
     private void framing(int i) {
-        Kind kind = kinds[i];
+        Kind kind = kind(i);
         if (kind == Kind.CONTENT_LENGTH) {
             if (contentLength >= 0) {
                 throw new IllegalArgumentException("two Content-Lengths");
             }
-            int from = fields[4 * i + 2];
-            int to = fields[4 * i + 3];
+            int from = fields[SLOTS * i + 2];
+            int to = fields[SLOTS * i + 3];
             if (from == to || to - from > 18) {
                 throw new IllegalArgumentException("a Content-Length that is not a number");
             }
@@ -314,17 +316,17 @@ final class ResponseHead {
 
     /** What field {@code i}'s name makes it. */
     Kind kind(int i) {
-        return kinds[i];
+        return KINDS[fields[SLOTS * i + 4]];
     }
 
     /** Whether field {@code i}'s name is {@code name}, ignoring case. */
     boolean nameIs(int i, AsciiString name) {
-        return equalsIgnoreCase(fields[4 * i], fields[4 * i + 1], name);
+        return equalsIgnoreCase(fields[SLOTS * i], fields[SLOTS * i + 1], name);
     }
 
     /** Whether field {@code i}'s value is {@code value}, ignoring case. */
     private boolean valueIs(int i, AsciiString value) {
-        return equalsIgnoreCase(fields[4 * i + 2], fields[4 * i + 3], value);
+        return equalsIgnoreCase(fields[SLOTS * i + 2], fields[SLOTS * i + 3], value);
     }
 
     private boolean equalsIgnoreCase(int from, int to, AsciiString text) {
@@ -340,11 +342,11 @@ final class ResponseHead {
     }
 
     String name(int i) {
-        return text(fields[4 * i], fields[4 * i + 1]);
+        return text(fields[SLOTS * i], fields[SLOTS * i + 1]);
     }
 
     String value(int i) {
-        return text(fields[4 * i + 2], fields[4 * i + 3]);
+        return text(fields[SLOTS * i + 2], fields[SLOTS * i + 3]);
     }
 
     /** The value of the first field named {@code name}, or null. */
@@ -364,7 +366,7 @@ final class ResponseHead {
 
     /** Writes field {@code i} as a header line: its name and value as they came, CR LF. */
     void writeField(ByteBuf out, int i) {
-        int at = 4 * i;
+        int at = SLOTS * i;
         out.writeBytes(bytes, fields[at], fields[at + 1] - fields[at]);
         out.writeByte(':');
         out.writeByte(' ');

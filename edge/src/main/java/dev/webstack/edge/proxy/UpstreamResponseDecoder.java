@@ -8,6 +8,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -165,7 +166,7 @@ final class UpstreamResponseDecoder extends ByteToMessageDecoder {
             out.add(new DefaultHttpContent(data));
         } else if (whole) {
             state = State.HEAD;
-            out.add(new DefaultLastHttpContent(data));
+            out.add(new DefaultLastHttpContent(data, EmptyHttpHeaders.INSTANCE)); // no trailers: none to make
         } else {
             state = State.CHUNK_END;
             out.add(new DefaultHttpContent(data));
