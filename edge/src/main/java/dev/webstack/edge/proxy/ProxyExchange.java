@@ -73,6 +73,8 @@ final class ProxyExchange implements Route.Exchange {
     /** Body bytes received so far, kept in {@link #pending} while the request is retryable. */
     private long bodyBytes;
     private final String hashKey;
+    /** When the exchange began: the clock's one reading for a request that goes through at the first try. */
+    private final long startNanos;
     private final long deadlineNanos;
     private final List<UpstreamServer> tried = new ArrayList<>(2);
     /** Body received before a connection was ready; kept whole until the request head is written. */
@@ -138,7 +140,8 @@ final class ProxyExchange implements Route.Exchange {
         this.retryableAfterSending = isIdempotent(request.method())
                 && (!hasBody || HttpUtil.getContentLength(request, -1L) <= RETRY_BODY_LIMIT);
         this.hashKey = hashKey;
-        this.deadlineNanos = System.nanoTime() + config.tryTimeout().toNanos();
+        this.startNanos = System.nanoTime();
+        this.deadlineNanos = startNanos + config.tryTimeout().toNanos();
         this.chunkedUpstream = hasBody && (HttpUtil.isTransferEncodingChunked(request)
                 || !request.headers().contains(HttpHeaderNames.CONTENT_LENGTH));
         this.secure = transport.secure();
@@ -161,11 +164,12 @@ final class ProxyExchange implements Route.Exchange {
         if (finished) {
             return;
         }
-        if (!tried.isEmpty() && (tried.size() >= config.maxTries() || System.nanoTime() - deadlineNanos > 0)) {
+        long now = tried.isEmpty() ? startNanos : System.nanoTime();
+        if (!tried.isEmpty() && (tried.size() >= config.maxTries() || now - deadlineNanos > 0)) {
             fail(failureStatus, lastFailure);
             return;
         }
-        UpstreamServer next = route.upstream().pick(hashKey, tried);
+        UpstreamServer next = route.upstream().pick(hashKey, tried, now);
         if (next == null) {
             fail(tried.isEmpty() ? HttpResponseStatus.SERVICE_UNAVAILABLE : failureStatus,
                     tried.isEmpty() ? "no server of upstream " + config.name() + " is available" : lastFailure);
@@ -177,7 +181,7 @@ final class ProxyExchange implements Route.Exchange {
         Channel idle = route.pool().pollIdle(next, client.channel().eventLoop());
         if (idle != null) {
             reused = true;
-            attach(idle);
+            attach(idle, now);
             return;
         }
         reused = false;
@@ -199,7 +203,7 @@ final class ProxyExchange implements Route.Exchange {
             return;
         }
         if (f.isSuccess()) {
-            attach(f.channel());
+            attach(f.channel(), System.nanoTime());
         } else {
             boolean timeout = f.cause() instanceof ConnectTimeoutException;
             failureStatus = timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY;
@@ -209,8 +213,12 @@ final class ProxyExchange implements Route.Exchange {
         }
     }
 
-    /** Sends the request on {@code channel}: the head, then the body so far; the rest follows as it comes. */
-    private void attach(Channel channel) {
+    /**
+     * Sends the request on {@code channel}: the head, then the body so far; the rest follows as it comes.
+     *
+     * @param now {@link System#nanoTime()} read just before
+     */
+    private void attach(Channel channel, long now) {
         upstream = channel;
         handler = (UpstreamHandler) channel.pipeline().last();
         handler.attach(this, head);
@@ -222,7 +230,7 @@ final class ProxyExchange implements Route.Exchange {
             // Reached or not, a failure sends this request to the next server: no need to learn when the write is
             // done. A failed write closes the connection, and upstreamClosed hears of it.
             headWritten = true;
-            sentAtNanos = System.nanoTime();
+            sentAtNanos = now;
             channel.writeAndFlush(requestHead, channel.voidPromise());
         } else {
             sendTracked(channel, requestHead);

@@ -65,9 +65,9 @@ public final class Upstream implements AutoCloseable {
      *
      * @param key the client's address or cookie value, for hashing policies
      * @param tried servers this request already failed on, not to be picked again
+     * @param now {@link System#nanoTime()} as the caller last read it (a request reads the clock once)
      */
-    public UpstreamServer pick(String key, Collection<UpstreamServer> tried) {
-        long now = System.nanoTime();
+    public UpstreamServer pick(String key, Collection<UpstreamServer> tried, long now) {
         List<UpstreamServer> servers = this.servers;
         if (servers.size() == 1 && tried.isEmpty()) {
             // The common one-server pool: no list, no policy.
@@ -91,13 +91,13 @@ public final class Upstream implements AutoCloseable {
         }
         UpstreamServer server = policy.pick(candidates, key);
         if (!server.tryBegin()) {
-            return pick(key, tried); // filled up by another event loop meanwhile: pick again
+            return pick(key, tried, now); // filled up by another event loop meanwhile: pick again
         }
         if (server.state() != ServerState.HEALTHY) {
             // Drained or taken out between the check and the count: a drain that saw no request in flight
             // must not get one now. Pick again.
             server.end();
-            return pick(key, tried);
+            return pick(key, tried, now);
         }
         return server;
     }
