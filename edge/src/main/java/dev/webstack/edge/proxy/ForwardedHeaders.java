@@ -4,7 +4,6 @@ import dev.webstack.edge.http.HttpDates;
 import dev.webstack.edge.http.Responses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -43,8 +42,6 @@ final class ForwardedHeaders {
     private static final byte[] SERVER_LINE = ("server: " + Responses.SERVER + "\r\n").getBytes(StandardCharsets.US_ASCII);
     /** The last Date line made; its record's final fields make sharing it between event loops safe. */
     private static DateLine dateLine = new DateLine("", new byte[0]);
-    /** Room for a typical response head (an application's answer carries a few hundred bytes of headers). */
-    private static final int HEAD_CAPACITY = 512;
     /** RFC 9110 section 7.6.1, plus the old Keep-Alive and Proxy-Connection. */
     static final List<AsciiString> HOP_BY_HOP = List.of(
             HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
@@ -65,12 +62,8 @@ final class ForwardedHeaders {
             boolean chunked) {
         HttpHeaders in = request.headers();
         List<String> named = connectionTokens(in);
-        ByteBuf out = alloc.buffer(HEAD_CAPACITY);
-        ByteBufUtil.writeAscii(out, request.method().asciiName());
-        out.writeByte(' ');
-        ByteBufUtil.writeAscii(out, request.uri());
-        out.writeBytes(SP_HTTP_1_1);
-        Wire.crlf(out);
+        HeadWriter out = HeadWriter.start();
+        out.ascii(request.method().asciiName()).ascii((byte) ' ').ascii(request.uri()).bytes(SP_HTTP_1_1).crlf();
         String priorFor = null;
         String priorForwarded = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext(); ) {
@@ -94,48 +87,45 @@ final class ForwardedHeaders {
             if (X_FORWARDED_PROTO.contentEqualsIgnoreCase(name) || X_FORWARDED_HOST.contentEqualsIgnoreCase(name)) {
                 continue; // set below, from what the edge saw
             }
-            Wire.header(out, name, header.getValue());
+            out.header(name, header.getValue());
         }
         if (isWebSocketUpgrade(request)) {
             // The one upgrade passed on: WebSocket (RFC 6455), tunnelled once the server agrees (101).
-            Wire.header(out, HttpHeaderNames.UPGRADE, in.get(HttpHeaderNames.UPGRADE));
-            Wire.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            out.header(HttpHeaderNames.UPGRADE, in.get(HttpHeaderNames.UPGRADE));
+            out.header(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
         String host = in.get(HttpHeaderNames.HOST);
         String ip = client == null ? "unknown" : client;
         AsciiString proto = secure ? HTTPS : HTTP;
-        Wire.header(out, X_FORWARDED_FOR, priorFor == null || priorFor.isBlank() ? ip : priorFor + ", " + ip);
-        Wire.header(out, X_FORWARDED_PROTO, proto);
+        out.name(X_FORWARDED_FOR);
+        if (priorFor != null && !priorFor.isBlank()) {
+            out.ascii(priorFor).bytes(COMMA_SPACE);
+        }
+        out.ascii(ip).crlf();
+        out.header(X_FORWARDED_PROTO, proto);
         if (host != null) {
-            Wire.header(out, X_FORWARDED_HOST, host);
+            out.header(X_FORWARDED_HOST, host);
         }
-        // Forwarded: [prior, ]for=ip;proto=scheme[;host="host"], written as it is made.
-        Wire.name(out, FORWARDED);
+        // Forwarded: [prior, ]for=ip;proto=scheme[;host="host"]
+        out.name(FORWARDED);
         if (priorForwarded != null) {
-            ByteBufUtil.writeAscii(out, priorForwarded);
-            out.writeBytes(COMMA_SPACE);
+            out.ascii(priorForwarded).bytes(COMMA_SPACE);
         }
-        out.writeBytes(FOR_EQ);
+        out.bytes(FOR_EQ);
         if (ip.indexOf(':') >= 0) {
-            out.writeBytes(QUOTE_BRACKET);
-            ByteBufUtil.writeAscii(out, ip);
-            out.writeBytes(BRACKET_QUOTE);
+            out.bytes(QUOTE_BRACKET).ascii(ip).bytes(BRACKET_QUOTE);
         } else {
-            ByteBufUtil.writeAscii(out, ip);
+            out.ascii(ip);
         }
-        out.writeBytes(PROTO_EQ);
-        ByteBufUtil.writeAscii(out, proto);
+        out.bytes(PROTO_EQ).ascii(proto);
         if (host != null && isQuotable(host)) {
-            out.writeBytes(HOST_EQ_QUOTE);
-            ByteBufUtil.writeAscii(out, host);
-            out.writeByte('"');
+            out.bytes(HOST_EQ_QUOTE).ascii(host).ascii((byte) '"');
         }
-        Wire.crlf(out);
+        out.crlf();
         if (chunked) {
-            Wire.header(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            out.header(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        Wire.crlf(out);
-        return out;
+        return out.crlf().finish(alloc, 0);
     }
 
     /** Whether {@code host} can go in a quoted-string of Forwarded as it is: visible ASCII, no quote or backslash. */
@@ -199,10 +189,10 @@ final class ForwardedHeaders {
     static ByteBuf clientHead(ByteBufAllocator alloc, ResponseHead head, HttpVersion clientVersion,
             boolean keepAlive, boolean chunked, int room) {
         List<String> named = head.connectionTokens();
-        ByteBuf out = alloc.buffer(HEAD_CAPACITY + room);
-        out.writeBytes(clientVersion == HttpVersion.HTTP_1_0 ? HTTP_1_0_SP : HTTP_1_1_SP);
+        HeadWriter out = HeadWriter.start();
+        out.bytes(clientVersion == HttpVersion.HTTP_1_0 ? HTTP_1_0_SP : HTTP_1_1_SP);
         head.writeStatus(out);
-        Wire.crlf(out);
+        out.crlf();
         // A 204 has no body and may not say it has one (RFC 9110 section 8.6): a length from the server stays here.
         boolean noLength = head.status() == 204;
         for (int i = 0, n = head.fieldCount(); i < n; i++) {
@@ -215,18 +205,16 @@ final class ForwardedHeaders {
                 head.writeField(out, i);
             }
         }
-        out.writeBytes(SERVER_LINE);
-        out.writeBytes(dateLine());
+        out.bytes(SERVER_LINE).bytes(dateLine());
         if (chunked) {
-            Wire.header(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            out.header(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         if (!keepAlive) {
-            Wire.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            out.header(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (clientVersion == HttpVersion.HTTP_1_0) {
-            Wire.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            out.header(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        Wire.crlf(out);
-        return out;
+        return out.crlf().finish(alloc, room);
     }
 
     /** The Date header line, made once a second (by whichever event loop first needs the new one). */

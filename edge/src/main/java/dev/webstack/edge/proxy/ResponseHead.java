@@ -1,6 +1,5 @@
 package dev.webstack.edge.proxy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -360,18 +359,15 @@ final class ResponseHead {
     }
 
     /** Writes "code reason" of the status line, as the server sent it. */
-    void writeStatus(ByteBuf out) {
-        out.writeBytes(bytes, 9, statusEnd - 9);
+    void writeStatus(HeadWriter out) {
+        out.bytes(bytes, 9, statusEnd - 9);
     }
 
     /** Writes field {@code i} as a header line: its name and value as they came, CR LF. */
-    void writeField(ByteBuf out, int i) {
+    void writeField(HeadWriter out, int i) {
         int at = SLOTS * i;
-        out.writeBytes(bytes, fields[at], fields[at + 1] - fields[at]);
-        out.writeByte(':');
-        out.writeByte(' ');
-        out.writeBytes(bytes, fields[at + 2], fields[at + 3] - fields[at + 2]);
-        Wire.crlf(out);
+        out.bytes(bytes, fields[at], fields[at + 1] - fields[at]).ascii((byte) ':').ascii((byte) ' ')
+                .bytes(bytes, fields[at + 2], fields[at + 3] - fields[at + 2]).crlf();
     }
 
     /** The head as Netty's object, for an HTTP/2 client's codec or a protocol switch. */

@@ -8,9 +8,9 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * HTTP/1.1 in wire form (RFC 9112), written straight into a buffer: header lines and chunk framing, for the
- * heads and bodies the proxy relays without Netty's encoders. Header names and values go as the decoder read
- * them, byte for byte (the decoder already refused what may not be in them).
+ * HTTP/1.1 bodies in wire form (RFC 9112), written straight into a buffer: chunk framing and trailer lines, for the
+ * bodies the proxy relays without Netty's encoders (heads are put together by {@link HeadWriter}). Trailer names and
+ * values go as the decoder read them, byte for byte (the decoder already refused what may not be in them).
  */
 final class Wire {
     private static final short CRLF = ('\r' << 8) | '\n';
@@ -30,12 +30,6 @@ final class Wire {
         out.writeShort(COLON_SPACE);
         ByteBufUtil.writeAscii(out, value);
         out.writeShort(CRLF);
-    }
-
-    /** A header line's start: the name and ": ". */
-    static void name(ByteBuf out, CharSequence name) {
-        ByteBufUtil.writeAscii(out, name);
-        out.writeShort(COLON_SPACE);
     }
 
     /**
