@@ -80,6 +80,7 @@ final class ProxyExchange implements Route.Exchange {
     /** Body received before a connection was ready; kept whole until the request head is written. */
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
 
+    private boolean firstTry = true;
     private UpstreamServer server;
     /** Whether this exchange still counts as a request on {@code server} (given back exactly once). */
     private boolean held;
@@ -164,7 +165,10 @@ final class ProxyExchange implements Route.Exchange {
         if (finished) {
             return;
         }
-        long now = tried.isEmpty() ? startNanos : System.nanoTime();
+        // The first try reads no clock of its own; a retry (after a failure, or on a pooled connection the server had
+        // closed, which leaves tried empty again) reads it afresh.
+        long now = firstTry ? startNanos : System.nanoTime();
+        firstTry = false;
         if (!tried.isEmpty() && (tried.size() >= config.maxTries() || now - deadlineNanos > 0)) {
             fail(failureStatus, lastFailure);
             return;

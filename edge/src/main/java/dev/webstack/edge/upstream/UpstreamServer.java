@@ -3,6 +3,7 @@ package dev.webstack.edge.upstream;
 import dev.webstack.edge.config.UpstreamServerConfig;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,7 +16,11 @@ public final class UpstreamServer {
     private final InetSocketAddress address;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile ServerState state = ServerState.HEALTHY;
-    private volatile long ejectedUntilNanos = System.nanoTime(); // not ejected: compared as now - this >= 0
+    /**
+     * Until when passive checks have taken it out, compared as {@code now - this >= 0}. At first a day before it was
+     * made: not ejected even for a {@code now} read a moment before the server was added.
+     */
+    private volatile long ejectedUntilNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     /** Passive checks: failed requests in a row. Active checks: passes or failures in a row (sign). */
     final AtomicInteger failuresInARow = new AtomicInteger();
     int checksInARow;
