@@ -42,11 +42,6 @@ final class ForwardedHeaders {
     private static final byte[] SERVER_LINE = ("server: " + Responses.SERVER + "\r\n").getBytes(StandardCharsets.US_ASCII);
     /** The last Date line made; its record's final fields make sharing it between event loops safe. */
     private static DateLine dateLine = new DateLine("", new byte[0]);
-    /** RFC 9110 section 7.6.1, plus the old Keep-Alive and Proxy-Connection. */
-    static final List<AsciiString> HOP_BY_HOP = List.of(
-            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
-            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING,
-            HttpHeaderNames.UPGRADE, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
 
     private ForwardedHeaders() {}
 
@@ -69,10 +64,11 @@ final class ForwardedHeaders {
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = it.next();
             CharSequence name = header.getKey();
-            if (isHopByHop(name) || (!named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT)))
+            FieldKind kind = FieldKind.of(name);
+            if (kind.hopByHop() || (chunked && kind == FieldKind.CONTENT_LENGTH)
+                    || (!named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT)))
                     || AsciiString.contentEqualsIgnoreCase(name, "x-http2-stream-id")
-                    || AsciiString.contentEqualsIgnoreCase(name, "x-http2-scheme")
-                    || (chunked && HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name))) {
+                    || AsciiString.contentEqualsIgnoreCase(name, "x-http2-scheme")) {
                 continue;
             }
             if (X_FORWARDED_FOR.contentEqualsIgnoreCase(name)) {
@@ -137,15 +133,6 @@ final class ForwardedHeaders {
             }
         }
         return true;
-    }
-
-    private static boolean isHopByHop(CharSequence name) {
-        for (AsciiString hop : HOP_BY_HOP) {
-            if (hop.contentEqualsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** An HTTP/1.1 GET asking to switch to WebSocket: {@code Connection: upgrade} and {@code Upgrade: websocket}. */
@@ -232,7 +219,7 @@ final class ForwardedHeaders {
 
     private static void removeHopByHop(HttpHeaders headers) {
         List<String> named = connectionTokens(headers);
-        for (AsciiString name : HOP_BY_HOP) {
+        for (AsciiString name : FieldKind.HOP_BY_HOP_NAMES) {
             headers.remove(name);
         }
         for (String name : named) {

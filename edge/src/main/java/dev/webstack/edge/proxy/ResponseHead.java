@@ -2,7 +2,6 @@ package dev.webstack.edge.proxy;
 
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
@@ -22,18 +21,7 @@ import java.util.List;
  * array: a few hundred bytes copied once, read with plain array access.
  */
 final class ResponseHead {
-    /** What the edge makes of a field, by its name. */
-    enum Kind {
-        OTHER, CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION, SERVER, DATE,
-        /** Another field that stays on its hop (RFC 9110 section 7.6.1). */
-        HOP_BY_HOP
-    }
-
-    private record Known(AsciiString name, Kind kind) {}
-
-    /** The names with a kind of their own, by length. */
-    private static final Known[][] KNOWN = known();
-    private static final Kind[] KINDS = Kind.values();
+    private static final FieldKind[] KINDS = FieldKind.values();
     private static final int SLOTS = 5;
     private static final byte[] TOKEN = new byte[128];
 
@@ -50,27 +38,6 @@ final class ResponseHead {
         }
     }
 
-    private static Known[][] known() {
-        List<Known> all = new ArrayList<>(List.of(
-                new Known(HttpHeaderNames.CONTENT_LENGTH, Kind.CONTENT_LENGTH),
-                new Known(HttpHeaderNames.TRANSFER_ENCODING, Kind.TRANSFER_ENCODING),
-                new Known(HttpHeaderNames.CONNECTION, Kind.CONNECTION),
-                new Known(HttpHeaderNames.SERVER, Kind.SERVER),
-                new Known(HttpHeaderNames.DATE, Kind.DATE)));
-        for (AsciiString name : ForwardedHeaders.HOP_BY_HOP) {
-            if (all.stream().noneMatch(known -> known.name().contentEqualsIgnoreCase(name))) {
-                all.add(new Known(name, Kind.HOP_BY_HOP));
-            }
-        }
-        int longest = all.stream().mapToInt(known -> known.name().length()).max().orElse(0);
-        Known[][] byLength = new Known[longest + 1][];
-        for (int length = 0; length <= longest; length++) {
-            int n = length;
-            byLength[length] = all.stream().filter(known -> known.name().length() == n).toArray(Known[]::new);
-        }
-        return byLength;
-    }
-
     private final byte[] bytes;
     private final int length;
     private final HttpVersion version;
@@ -79,7 +46,7 @@ final class ResponseHead {
     private final int statusEnd;
     /**
      * Per field, {@value #SLOTS} ints: name start, name end, value start, value end (offsets in {@link #bytes}), and
-     * its {@link Kind}'s ordinal.
+     * its {@link FieldKind}'s ordinal.
      */
     private int[] fields = new int[SLOTS * 8];
     private int count;
@@ -163,27 +130,14 @@ final class ResponseHead {
         fields[at + 1] = colon;
         fields[at + 2] = value;
         fields[at + 3] = valueEnd;
-        fields[at + 4] = kind(start, colon).ordinal();
+        fields[at + 4] = FieldKind.of(bytes, start, colon).ordinal();
         framing(count++);
-    }
-
-    /** What a field name makes a field: one look at the few known names of its length. */
-    private Kind kind(int from, int to) {
-        int length = to - from;
-        if (length < KNOWN.length) {
-            for (Known known : KNOWN[length]) {
-                if (equalsIgnoreCase(from, to, known.name())) {
-                    return known.kind();
-                }
-            }
-        }
-        return Kind.OTHER;
     }
 
     /** Notes what frames the body and the connection's fate, refusing what could be read two ways. */
     private void framing(int i) {
-        Kind kind = kind(i);
-        if (kind == Kind.CONTENT_LENGTH) {
+        FieldKind kind = kind(i);
+        if (kind == FieldKind.CONTENT_LENGTH) {
             if (contentLength >= 0) {
                 throw new IllegalArgumentException("two Content-Lengths");
             }
@@ -201,12 +155,12 @@ final class ResponseHead {
                 length = length * 10 + b - '0';
             }
             contentLength = length;
-        } else if (kind == Kind.TRANSFER_ENCODING) {
+        } else if (kind == FieldKind.TRANSFER_ENCODING) {
             if (chunked || !value(i).equalsIgnoreCase("chunked")) {
                 throw new IllegalArgumentException("Transfer-Encoding " + value(i) + " (expected: chunked alone)");
             }
             chunked = true;
-        } else if (kind == Kind.CONNECTION) {
+        } else if (kind == FieldKind.CONNECTION) {
             // Most servers say just one of these: read without making a string or a list.
             if (valueIs(i, HttpHeaderValues.KEEP_ALIVE)) {
                 keepAliveToken = true;
@@ -270,10 +224,6 @@ final class ResponseHead {
         return b > 0 && TOKEN[b] != 0;
     }
 
-    private static int lower(byte b) {
-        return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-    }
-
     private static boolean isSpace(byte b) {
         return b == ' ' || b == '\t';
     }
@@ -314,7 +264,7 @@ final class ResponseHead {
     }
 
     /** What field {@code i}'s name makes it. */
-    Kind kind(int i) {
+    FieldKind kind(int i) {
         return KINDS[fields[SLOTS * i + 4]];
     }
 
@@ -329,15 +279,7 @@ final class ResponseHead {
     }
 
     private boolean equalsIgnoreCase(int from, int to, AsciiString text) {
-        if (to - from != text.length()) {
-            return false;
-        }
-        for (int k = 0; k < to - from; k++) {
-            if (lower(bytes[from + k]) != lower(text.byteAt(k))) {
-                return false;
-            }
-        }
-        return true;
+        return FieldKind.equalsIgnoreCase(bytes, from, to, text);
     }
 
     String name(int i) {

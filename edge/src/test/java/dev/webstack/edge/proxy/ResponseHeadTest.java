@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import dev.webstack.edge.proxy.ResponseHead.Kind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,13 +12,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ResponseHeadTest {
 
     @Test
-    void eachFieldIsKnownByItsNameWhateverItsCase() {
+    void eachFieldIsKnownByItsNameWhateverItsCaseInAResponseOrARequest() {
         String[] names = {"TRANSFER-ENCODING", "connection", "Server", "DATE", "Keep-Alive", "Proxy-Connection",
             "TE", "Trailer", "Upgrade", "Proxy-Authenticate", "Proxy-Authorization", "X-Te", "Dates", "Servers",
             "Content-Type", "Upgrade-Insecure-Requests"};
-        Kind[] kinds = {Kind.TRANSFER_ENCODING, Kind.CONNECTION, Kind.SERVER, Kind.DATE, Kind.HOP_BY_HOP,
-            Kind.HOP_BY_HOP, Kind.HOP_BY_HOP, Kind.HOP_BY_HOP, Kind.HOP_BY_HOP, Kind.HOP_BY_HOP, Kind.HOP_BY_HOP,
-            Kind.OTHER, Kind.OTHER, Kind.OTHER, Kind.OTHER, Kind.OTHER};
+        FieldKind[] kinds = {FieldKind.TRANSFER_ENCODING, FieldKind.CONNECTION, FieldKind.SERVER, FieldKind.DATE,
+            FieldKind.HOP_BY_HOP, FieldKind.HOP_BY_HOP, FieldKind.HOP_BY_HOP, FieldKind.HOP_BY_HOP,
+            FieldKind.HOP_BY_HOP, FieldKind.HOP_BY_HOP, FieldKind.HOP_BY_HOP, FieldKind.OTHER, FieldKind.OTHER,
+            FieldKind.OTHER, FieldKind.OTHER, FieldKind.OTHER};
         StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n");
         for (String name : names) {
             head.append(name).append(": ").append(name.equals("TRANSFER-ENCODING") ? "chunked" : "x").append("\r\n");
@@ -28,8 +28,9 @@ class ResponseHeadTest {
         assertThat(parsed.fieldCount()).isEqualTo(names.length);
         for (int i = 0; i < names.length; i++) {
             assertThat(parsed.kind(i)).as(names[i]).isEqualTo(kinds[i]);
+            assertThat(FieldKind.of(names[i])).as("%s as a request's header name", names[i]).isEqualTo(kinds[i]);
         }
-        assertThat(parse("HTTP/1.1 200 OK\r\ncontent-LENGTH: 3\r\n\r\n").kind(0)).isEqualTo(Kind.CONTENT_LENGTH);
+        assertThat(parse("HTTP/1.1 200 OK\r\ncontent-LENGTH: 3\r\n\r\n").kind(0)).isEqualTo(FieldKind.CONTENT_LENGTH);
     }
 
     private static ResponseHead parse(String head) {
