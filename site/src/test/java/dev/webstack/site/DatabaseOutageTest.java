@@ -70,6 +70,28 @@ class DatabaseOutageTest {
         assertThat(member.write("After the outage", "writes work again")).isPositive();
     }
 
+    /**
+     * A long outage with requests coming in makes the pool wait longer and longer between its attempts to reconnect
+     * (up to 5 s). /healthz must not say 200 before a request would get a working connection: a load balancer and
+     * this test take its 200 to mean the site works again.
+     */
+    @Test
+    void healthzSaysOkOnlyOnceRequestsWorkAgain() throws Exception {
+        Browser member = SITE.browser().signUp(Names.user("patient"), "correct horse battery");
+        long id = member.write("Before a long outage", "read right after it");
+
+        TestDatabase.kill();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+        for (int i = 0; i < 100 && System.nanoTime() < deadline; i++) {
+            assertThat(member.get("/api/posts/" + id).statusCode()).as("GET during the outage").isEqualTo(503);
+        }
+        TestDatabase.startAgain();
+
+        awaitHealthy(member);
+        assertThat(member.get("/api/posts/" + id).statusCode()).as("the first request after /healthz said 200")
+                .isEqualTo(200);
+    }
+
     private static CompletableFuture<HttpResponse<String>> async(Browser browser, String path) {
         return CompletableFuture.supplyAsync(() -> browser.get(path));
     }

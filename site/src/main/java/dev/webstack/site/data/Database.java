@@ -32,7 +32,7 @@ public final class Database implements AutoCloseable {
     private static final Set<Integer> CONNECTION_ERRORS = Set.of(1053, 1927, 2002, 2003, 2006, 2013);
 
     private final HikariDataSource pool;
-    /** One connection of its own for /healthz, so a busy pool (all connections lent) is not taken for a dead one. */
+    /** One connection of its own for /healthz when every pooled one is lent, so a busy pool is not taken for a dead one. */
     private final HikariDataSource healthPool;
 
     private Database(HikariDataSource pool, HikariDataSource healthPool) {
@@ -128,9 +128,15 @@ public final class Database implements AutoCloseable {
     /**
      * {@code SELECT 1} within {@link #HEALTH_TIMEOUT_MS} plus the borrowing timeout; never throws. The network
      * timeout is set on the connection itself, so a server that accepts but never answers cannot hang the probe.
+     *
+     * <p>The probe borrows from the pool that requests use, so it says yes only when a request would get a working
+     * connection: after an outage the pool waits up to 5 s between its attempts to reconnect (HikariCP's backoff),
+     * and during that wait the database answers but requests still get 503. Only when every pooled connection is
+     * lent does the probe use a connection of its own: a busy site is not a dead one.
      */
     public boolean isHealthy() {
-        try (Connection connection = healthPool.getConnection()) {
+        boolean allLent = pool.getHikariPoolMXBean().getActiveConnections() >= POOL_SIZE;
+        try (Connection connection = (allLent ? healthPool : pool).getConnection()) {
             Executor direct = Runnable::run;
             connection.setNetworkTimeout(direct, HEALTH_TIMEOUT_MS);
             try (PreparedStatement statement = connection.prepareStatement("SELECT 1");
