@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The access log file, written the way nginx's {@code access_log ... buffer=64k flush=1s} writes it:
  * each event loop formats its lines straight into its own 64 KiB buffer (no lock, no object per
  * request), and hands a full buffer, or whatever it holds once a second, to one writer thread that
- * appends it to the file. An event loop never waits on the disk; if the writer falls 16 MiB behind,
- * buffers are dropped and counted rather than waited for.
+ * appends it to the file, then hands the emptied buffer back for reuse. An event loop never waits on the disk;
+ * if the writer falls 16 MiB behind, buffers are dropped and counted rather than waited for.
  *
  * <pre>
  *   event loop ──format──▶ [its 64 KiB buffer] ──full or 1 s──▶ [queue] ──▶ access-log thread ──▶ logs/access.log
@@ -33,6 +34,8 @@ public final class AccessLog implements AutoCloseable {
 
     private final Path file;
     private final BlockingQueue<ByteBuffer> queue = new LinkedBlockingQueue<>(256);
+    /** Buffers the writer has emptied, for the event loops to fill again instead of making new ones. */
+    private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(8);
     private final List<LineBuffer> buffers = new ArrayList<>();
     private final AtomicLong droppedBytes = new AtomicLong();
     private final FastThreadLocal<LineBuffer> local = new FastThreadLocal<>();
@@ -90,6 +93,12 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
+    /** An empty buffer: one the writer is done with, or a new one. */
+    byte[] emptyBuffer() {
+        byte[] buffer = spare.poll();
+        return buffer != null ? buffer : new byte[BUFFER_SIZE];
+    }
+
     static long flushNanos() {
         return FLUSH_NANOS;
     }
@@ -103,6 +112,9 @@ public final class AccessLog implements AutoCloseable {
                 }
                 while (chunk.hasRemaining()) {
                     out.write(chunk);
+                }
+                if (chunk.array().length == BUFFER_SIZE) {
+                    spare.offer(chunk.array()); // a larger one, made for one long line, is let go
                 }
             }
         } catch (IOException e) {

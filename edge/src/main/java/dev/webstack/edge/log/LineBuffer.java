@@ -70,7 +70,7 @@ final class LineBuffer {
     void flush() {
         if (pos > 0) {
             log.handOver(buf, pos);
-            buf = new byte[AccessLog.BUFFER_SIZE];
+            buf = log.emptyBuffer();
             pos = 0;
         }
         handedAt = System.nanoTime();

@@ -77,8 +77,11 @@ final class ProxyExchange implements Route.Exchange {
     private final long startNanos;
     private final long deadlineNanos;
     private final List<UpstreamServer> tried = new ArrayList<>(2);
-    /** Body received before a connection was ready; kept whole until the request head is written. */
-    private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
+    /**
+     * Body received before a connection was ready, or kept to be sent again; made at the first such piece (a request
+     * without a body never needs it).
+     */
+    private ArrayDeque<HttpContent> pending;
 
     private boolean firstTry = true;
     private UpstreamServer server;
@@ -248,9 +251,11 @@ final class ProxyExchange implements Route.Exchange {
      */
     private void sendTracked(Channel channel, ByteBuf requestHead) {
         ChannelFuture headWrite = channel.write(requestHead);
-        for (HttpContent content : pending) {
-            channel.write(upstreamBody(content, true));
-            lastWritten |= content instanceof LastHttpContent;
+        if (pending != null) {
+            for (HttpContent content : pending) {
+                channel.write(upstreamBody(content, true));
+                lastWritten |= content instanceof LastHttpContent;
+            }
         }
         channel.flush();
         UpstreamServer on = server;
@@ -297,7 +302,7 @@ final class ProxyExchange implements Route.Exchange {
             return;
         }
         if (upstream == null) {
-            pending.add(content);
+            keep(content);
             pauseClient();
             return;
         }
@@ -315,7 +320,7 @@ final class ProxyExchange implements Route.Exchange {
         }
         if (retryableAfterSending) {
             // A request that may go to another server: its body (or its end) is kept to be sent again.
-            pending.add(content);
+            keep(content);
             upstream.writeAndFlush(upstreamBody(content, true), upstream.voidPromise());
             return;
         }
@@ -363,7 +368,10 @@ final class ProxyExchange implements Route.Exchange {
 
     // ------------------------------------------------------------ the response, from the upstream
 
-    /** What the server sent: a {@link ResponseHead}, or part of the body (HttpContent); ownership passes. */
+    /**
+     * What the server sent: a {@link ResponseHead} (the decoder's own, read from during this call and never kept), or
+     * part of the body (HttpContent, whose ownership passes).
+     */
     void upstreamRead(Object msg) {
         if (finished) {
             ReferenceCountUtil.release(msg);
@@ -715,7 +723,17 @@ final class ProxyExchange implements Route.Exchange {
         }
     }
 
+    private void keep(HttpContent content) {
+        if (pending == null) {
+            pending = new ArrayDeque<>(2);
+        }
+        pending.add(content);
+    }
+
     private void releasePending() {
+        if (pending == null) {
+            return;
+        }
         for (HttpContent content : pending) {
             content.release();
         }

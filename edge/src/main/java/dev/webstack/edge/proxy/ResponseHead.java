@@ -1,5 +1,6 @@
 package dev.webstack.edge.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -19,6 +20,10 @@ import java.util.List;
  * copies the fields' bytes ({@link ForwardedHeaders#clientHead}); no header object is made unless an HTTP/2
  * client or a protocol switch needs one ({@link #toHttpResponse}). It works on a copy of the head in a byte
  * array: a few hundred bytes copied once, read with plain array access.
+ *
+ * <p>An upstream connection's decoder reads every head into the same instance ({@link #read}), so a response
+ * allocates nothing here: a head is valid only until the decoder reads the next one, which it does only after the
+ * exchange has taken what it needs from this one (in the {@code channelRead} that delivers it).
  */
 final class ResponseHead {
     private static final FieldKind[] KINDS = FieldKind.values();
@@ -38,12 +43,12 @@ final class ResponseHead {
         }
     }
 
-    private final byte[] bytes;
-    private final int length;
-    private final HttpVersion version;
-    private final int status;
+    private byte[] bytes;
+    private int length;
+    private HttpVersion version;
+    private int status;
     /** Where the status line's "code reason" part ends (it starts at 9, after "HTTP/1.x "). */
-    private final int statusEnd;
+    private int statusEnd;
     /**
      * Per field, {@value #SLOTS} ints: name start, name end, value start, value end (offsets in {@link #bytes}), and
      * its {@link FieldKind}'s ordinal.
@@ -56,6 +61,11 @@ final class ResponseHead {
     private boolean keepAliveToken;
     private List<String> connectionTokens = List.of();
 
+    /** An empty head, for {@link #read} to fill again and again. */
+    ResponseHead() {
+        this.bytes = new byte[256];
+    }
+
     /**
      * Reads the head in the first {@code length} bytes of {@code bytes}: from the status line through the empty line
      * that ends it.
@@ -64,6 +74,30 @@ final class ResponseHead {
      */
     ResponseHead(byte[] bytes, int length) {
         this.bytes = bytes;
+        parse(length);
+    }
+
+    /**
+     * Replaces what this holds with the head in the next {@code length} readable bytes of {@code in} (consumed). The
+     * array it copies them into grows to the largest head read, at most the decoder's head limit.
+     *
+     * @throws IllegalArgumentException naming what is wrong, when it is not a head the edge may pass on
+     */
+    void read(ByteBuf in, int length) {
+        if (bytes.length < length) {
+            bytes = new byte[Math.max(length, 2 * bytes.length)];
+        }
+        in.readBytes(bytes, 0, length);
+        count = 0;
+        contentLength = -1;
+        chunked = false;
+        close = false;
+        keepAliveToken = false;
+        connectionTokens = List.of();
+        parse(length);
+    }
+
+    private void parse(int length) {
         this.length = length;
         int lineEnd = lineEnd(0);
         // status-line = HTTP-version SP status-code SP [ reason-phrase ]

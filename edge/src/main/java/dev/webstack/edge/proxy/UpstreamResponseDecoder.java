@@ -37,6 +37,8 @@ final class UpstreamResponseDecoder extends ByteToMessageDecoder {
     private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, UPGRADED, FAILED }
 
     private final int maxHeadSize;
+    /** Every head of this connection is read into this one, passed on before the next is read. */
+    private final ResponseHead head = new ResponseHead();
     private boolean headRequest;
     private State state = State.HEAD;
     private long remaining;
@@ -107,9 +109,8 @@ final class UpstreamResponseDecoder extends ByteToMessageDecoder {
         if (end - in.readerIndex() > maxHeadSize) {
             throw new IllegalArgumentException("a response head over " + maxHeadSize + " bytes");
         }
-        byte[] bytes = new byte[end - in.readerIndex()];
-        in.readBytes(bytes);
-        ResponseHead head = new ResponseHead(bytes, bytes.length);
+        ResponseHead head = this.head;
+        head.read(in, end - in.readerIndex());
         out.add(head);
         int status = head.status();
         if (status == 101) {

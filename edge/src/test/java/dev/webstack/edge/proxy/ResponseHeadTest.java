@@ -2,6 +2,8 @@ package dev.webstack.edge.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,5 +65,39 @@ class ResponseHeadTest {
         ResponseHead parsed = parse(head.append("\r\n").toString());
         assertThat(parsed.keepAlive()).isEqualTo(keepAlive);
         assertThat(parsed.connectionTokens()).isEqualTo(tokens.isEmpty() ? List.of() : List.of(tokens.split(",")));
+    }
+
+    @Test
+    void aReusedHeadKeepsNothingOfTheOneBefore() {
+        ResponseHead head = new ResponseHead();
+        read(head, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close, X-A\r\n\r\n");
+        assertThat(head.chunked()).isTrue();
+        assertThat(head.keepAlive()).isFalse();
+        assertThat(head.connectionTokens()).containsExactly("x-a");
+
+        // chunked would clash with this Content-Length if it were left over
+        String big = "x".repeat(600); // past the array the head started with
+        read(head, "HTTP/1.0 404 Gone\r\nContent-Length: 7\r\nConnection: keep-alive\r\nX-Big: " + big + "\r\n\r\n");
+        assertThat(head.status()).isEqualTo(404);
+        assertThat(head.chunked()).isFalse();
+        assertThat(head.contentLength()).isEqualTo(7);
+        assertThat(head.keepAlive()).isTrue();
+        assertThat(head.connectionTokens()).isEmpty();
+        assertThat(head.fieldCount()).isEqualTo(3);
+        assertThat(head.value(2)).isEqualTo(big);
+
+        read(head, "HTTP/1.1 204 No Content\r\n\r\n");
+        assertThat(head.status()).isEqualTo(204);
+        assertThat(head.fieldCount()).isZero();
+        assertThat(head.contentLength()).isEqualTo(-1);
+        assertThat(head.keepAlive()).isTrue();
+    }
+
+    /** Reads {@code text} into {@code head} from a buffer that holds a byte more, which must stay unread. */
+    private static void read(ResponseHead head, String text) {
+        ByteBuf in = Unpooled.copiedBuffer(text + "!", StandardCharsets.ISO_8859_1);
+        head.read(in, text.length());
+        assertThat(in.readableBytes()).isEqualTo(1);
+        in.release();
     }
 }

@@ -3,6 +3,8 @@ package dev.webstack.edge.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -64,7 +66,7 @@ class UpstreamResponseDecoderTest {
     void aBodyFramedByTheEndOfTheConnectionEndsThere() {
         byte[] bytes = "HTTP/1.1 200 OK\r\nX-A: 1\r\n\r\nuntil the end".getBytes(StandardCharsets.ISO_8859_1);
         for (int cut = 1; cut < bytes.length; cut++) {
-            EmbeddedChannel channel = new EmbeddedChannel(new UpstreamResponseDecoder(8192));
+            EmbeddedChannel channel = channel(new UpstreamResponseDecoder(8192));
             channel.writeInbound(Unpooled.copiedBuffer(bytes, 0, cut));
             channel.writeInbound(Unpooled.copiedBuffer(bytes, cut, bytes.length - cut));
             channel.finish();
@@ -77,7 +79,7 @@ class UpstreamResponseDecoderTest {
     private static String decode(boolean head, byte[] bytes, int cut) {
         UpstreamResponseDecoder decoder = new UpstreamResponseDecoder(8192);
         decoder.expectHeadResponse(head);
-        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        EmbeddedChannel channel = channel(decoder);
         if (cut < 0) {
             for (byte b : bytes) {
                 channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
@@ -102,16 +104,33 @@ class UpstreamResponseDecoderTest {
         return joined;
     }
 
+    /**
+     * The decoder, then a handler that describes each head as it is passed on: the decoder reads every head into the
+     * same object, valid only until it reads the next, so a head is looked at when it comes, as the proxy does.
+     */
+    private static EmbeddedChannel channel(UpstreamResponseDecoder decoder) {
+        return new EmbeddedChannel(decoder, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof ResponseHead h) {
+                    List<String> names = new ArrayList<>();
+                    for (int i = 0; i < h.fieldCount(); i++) {
+                        names.add(h.name(i));
+                    }
+                    ctx.fireChannelRead("head " + h.status() + " " + names);
+                } else {
+                    ctx.fireChannelRead(msg);
+                }
+            }
+        });
+    }
+
     private static String drain(EmbeddedChannel channel) {
         List<String> seen = new ArrayList<>();
         Object msg;
         while ((msg = channel.readInbound()) != null) {
-            if (msg instanceof ResponseHead h) {
-                List<String> names = new ArrayList<>();
-                for (int i = 0; i < h.fieldCount(); i++) {
-                    names.add(h.name(i));
-                }
-                seen.add("head " + h.status() + " " + names);
+            if (msg instanceof String head) {
+                seen.add(head);
                 continue;
             }
             HttpContent content = (HttpContent) msg;
