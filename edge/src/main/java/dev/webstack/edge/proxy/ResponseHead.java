@@ -79,7 +79,7 @@ final class ResponseHead {
 
     /**
      * Replaces what this holds with the head in the next {@code length} readable bytes of {@code in} (consumed). The
-     * array it copies them into grows to the largest head read, at most the decoder's head limit.
+     * array it copies them into doubles until the largest head read fits: less than twice the decoder's head limit.
      *
      * @throws IllegalArgumentException naming what is wrong, when it is not a head the edge may pass on
      */
