@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  *   event loop ──format──▶ [its 64 KiB buffer] ──full or 1 s──▶ [queue] ──▶ access-log thread ──▶ logs/access.log
+ *        ▲                                                                          │
+ *        └──────────────────────── [spare: emptied buffers] ◀──────────────────────┘
  * </pre>
  */
 public final class AccessLog implements AutoCloseable {
@@ -87,10 +89,18 @@ public final class AccessLog implements AutoCloseable {
         return droppedBytes.get();
     }
 
-    void handOver(byte[] bytes, int length) {
+    /** Queues the first {@code length} bytes for the writer; false (and counted as dropped) when it is too far behind. */
+    boolean handOver(byte[] bytes, int length) {
         if (!queue.offer(ByteBuffer.wrap(bytes, 0, length))) {
             droppedBytes.addAndGet(length);
+            return false;
         }
+        return true;
+    }
+
+    /** How many emptied buffers wait to be filled again. */
+    int spareBuffers() {
+        return spare.size();
     }
 
     /** An empty buffer: one the writer is done with, or a new one. */

@@ -69,8 +69,9 @@ final class LineBuffer {
     /** Hands what the buffer holds to the writer. */
     void flush() {
         if (pos > 0) {
-            log.handOver(buf, pos);
-            buf = log.emptyBuffer();
+            if (log.handOver(buf, pos)) {
+                buf = log.emptyBuffer(); // a dropped one is still ours, to fill again
+            }
             pos = 0;
         }
         handedAt = System.nanoTime();

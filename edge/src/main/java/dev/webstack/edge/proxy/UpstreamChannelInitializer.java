@@ -26,6 +26,8 @@ public final class UpstreamChannelInitializer extends ChannelInitializer<SocketC
     @Override
     protected void initChannel(SocketChannel channel) {
         UpstreamResponseDecoder decoder = new UpstreamResponseDecoder(maxHeaderSize);
+        // Nothing may hold messages between the decoder and the handler (no flow control, no other executor): the
+        // decoder reads every head into one object, which the exchange must see before the next head is read.
         channel.pipeline()
                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("decoder", decoder)

@@ -20,7 +20,8 @@ import java.util.List;
  * Reads the responses of an upstream connection, refusing what could be read two ways rather than guessing
  * (RFC 9112): a Content-Length beside a Transfer-Encoding, two Content-Lengths, a transfer coding other than
  * chunked alone, a folded or malformed header line, a bare CR, a head over the size limit, a bad chunk size or a
- * chunk without its CR LF. Per response it emits a {@link ResponseHead}, then the body in pieces of at most 64 KiB
+ * chunk without its CR LF. Per response it emits a {@link ResponseHead} (the same object each time, read again for
+ * each response: valid until the next is decoded, which is after it has been passed on), then the body in pieces of at most 64 KiB
  * ({@code HttpContent}), the last a {@code LastHttpContent} (with the trailers of a chunked body). A body framed by
  * the end of the connection ends there; one cut short (by its length or its chunks) emits no end, so the exchange
  * sees the connection close in the middle. What cannot be read ends as a {@code LastHttpContent} whose decoder
@@ -38,7 +39,7 @@ final class UpstreamResponseDecoder extends ByteToMessageDecoder {
 
     private final int maxHeadSize;
     /** Every head of this connection is read into this one, passed on before the next is read. */
-    private final ResponseHead head = new ResponseHead();
+    private final ResponseHead reusedHead = new ResponseHead();
     private boolean headRequest;
     private State state = State.HEAD;
     private long remaining;
@@ -109,7 +110,7 @@ final class UpstreamResponseDecoder extends ByteToMessageDecoder {
         if (end - in.readerIndex() > maxHeadSize) {
             throw new IllegalArgumentException("a response head over " + maxHeadSize + " bytes");
         }
-        ResponseHead head = this.head;
+        ResponseHead head = reusedHead;
         head.read(in, end - in.readerIndex());
         out.add(head);
         int status = head.status();

@@ -2,6 +2,7 @@ package dev.webstack.site.data;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.webstack.site.SiteConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -135,7 +136,9 @@ public final class Database implements AutoCloseable {
      * lent does the probe use a connection of its own: a busy site is not a dead one.
      */
     public boolean isHealthy() {
-        boolean allLent = pool.getHikariPoolMXBean().getActiveConnections() >= POOL_SIZE;
+        HikariPoolMXBean state = pool.getHikariPoolMXBean();
+        // Connections there, none free: lent out. An empty pool (reconnecting after an outage) is asked, and says no.
+        boolean allLent = state.getTotalConnections() > 0 && state.getIdleConnections() == 0;
         try (Connection connection = (allLent ? healthPool : pool).getConnection()) {
             Executor direct = Runnable::run;
             connection.setNetworkTimeout(direct, HEALTH_TIMEOUT_MS);
