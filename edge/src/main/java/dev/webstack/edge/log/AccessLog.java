@@ -89,18 +89,13 @@ public final class AccessLog implements AutoCloseable {
         return droppedBytes.get();
     }
 
-    /** Queues the first {@code length} bytes for the writer; false (and counted as dropped) when it is too far behind. */
+    /** Queues the first {@code length} bytes for the writer; false (counted as dropped) when it is too far behind. */
     boolean handOver(byte[] bytes, int length) {
         if (!queue.offer(ByteBuffer.wrap(bytes, 0, length))) {
             droppedBytes.addAndGet(length);
             return false;
         }
         return true;
-    }
-
-    /** How many emptied buffers wait to be filled again. */
-    int spareBuffers() {
-        return spare.size();
     }
 
     /** An empty buffer: one the writer is done with, or a new one. */

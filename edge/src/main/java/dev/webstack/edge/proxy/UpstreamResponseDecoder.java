@@ -21,7 +21,8 @@ import java.util.List;
  * (RFC 9112): a Content-Length beside a Transfer-Encoding, two Content-Lengths, a transfer coding other than
  * chunked alone, a folded or malformed header line, a bare CR, a head over the size limit, a bad chunk size or a
  * chunk without its CR LF. Per response it emits a {@link ResponseHead} (the same object each time, read again for
- * each response: valid until the next is decoded, which is after it has been passed on), then the body in pieces of at most 64 KiB
+ * each response: valid until the next is decoded, which is after it has been passed on), then the body in pieces of
+ * at most 64 KiB
  * ({@code HttpContent}), the last a {@code LastHttpContent} (with the trailers of a chunked body). A body framed by
  * the end of the connection ends there; one cut short (by its length or its chunks) emits no end, so the exchange
  * sees the connection close in the middle. What cannot be read ends as a {@code LastHttpContent} whose decoder

@@ -28,16 +28,13 @@ class AccessLogBuffersTest {
         log.start();
         EventLoop loop = new DefaultEventLoop();
         int lines = 6000; // about 140 bytes each: a dozen 64 KiB buffers
-        int first = 1000; // two buffers' worth: the first is handed over while these are written
         try {
-            loop.submit(() -> logLines(log, loop, 0, first)).get(30, TimeUnit.SECONDS);
-            // the writer has emptied that buffer and handed it back: the lines that follow fill it again
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (log.spareBuffers() == 0) {
-                assertThat(System.nanoTime() - deadline).as("a buffer handed back within 10 s").isNegative();
-                Thread.sleep(10);
-            }
-            loop.submit(() -> logLines(log, loop, first, lines)).get(30, TimeUnit.SECONDS);
+            loop.submit(() -> {
+                for (int i = 0; i < lines; i++) {
+                    log.log(loop, "192.0.2.7", "GET", "/page/" + i + "?" + "q".repeat(i % 50), "HTTP/1.1", 200, i,
+                            null, "agent " + i);
+                }
+            }).get(30, TimeUnit.SECONDS);
         } finally {
             loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
@@ -50,15 +47,8 @@ class AccessLogBuffersTest {
         for (int i = 0; i < lines; i++) {
             assertThat(written.get(i)).as("line %d", i)
                     .startsWith("192.0.2.7 - - [")
-                    .contains("\"GET /page/" + i + "?" + "q".repeat(i % 50) + " HTTP/1.1\" 200 " + i + " \"-\" \"agent " + i + "\"")
+                    .contains("\"GET /page/" + i + "?" + "q".repeat(i % 50) + " HTTP/1.1\" 200 " + i + " \"-\" ")
                     .endsWith("\"agent " + i + "\"");
-        }
-    }
-
-    private static void logLines(AccessLog log, EventLoop loop, int from, int to) {
-        for (int i = from; i < to; i++) {
-            log.log(loop, "192.0.2.7", "GET", "/page/" + i + "?" + "q".repeat(i % 50), "HTTP/1.1", 200, i, null,
-                    "agent " + i);
         }
     }
 }

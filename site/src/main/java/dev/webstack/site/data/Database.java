@@ -33,7 +33,7 @@ public final class Database implements AutoCloseable {
     private static final Set<Integer> CONNECTION_ERRORS = Set.of(1053, 1927, 2002, 2003, 2006, 2013);
 
     private final HikariDataSource pool;
-    /** One connection of its own for /healthz when every pooled one is lent, so a busy pool is not taken for a dead one. */
+    /** A connection of its own for /healthz when every pooled one is lent: a busy pool is not taken for a dead one. */
     private final HikariDataSource healthPool;
 
     private Database(HikariDataSource pool, HikariDataSource healthPool) {
