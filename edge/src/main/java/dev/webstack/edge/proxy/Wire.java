@@ -25,7 +25,7 @@ final class Wire {
 
     private Wire() {}
 
-    static void header(ByteBuf out, CharSequence name, CharSequence value) {
+    private static void header(ByteBuf out, CharSequence name, CharSequence value) {
         ByteBufUtil.writeAscii(out, name);
         out.writeShort(COLON_SPACE);
         ByteBufUtil.writeAscii(out, value);
@@ -42,7 +42,7 @@ final class Wire {
         data.readBytes(out, n);
     }
 
-    static void crlf(ByteBuf out) {
+    private static void crlf(ByteBuf out) {
         out.writeShort(CRLF);
     }
 
@@ -77,7 +77,7 @@ final class Wire {
     }
 
     /** A chunk's size line: the size in hex, CRLF. The chunk's data and its CRLF follow. */
-    static void chunkSize(ByteBuf out, int size) {
+    private static void chunkSize(ByteBuf out, int size) {
         int digits = Math.max(1, (Integer.SIZE - Integer.numberOfLeadingZeros(size) + 3) / 4);
         for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
             out.writeByte(HEX[(size >>> shift) & 0xf]);
@@ -86,7 +86,7 @@ final class Wire {
     }
 
     /** The last chunk, then the trailer fields, then the empty line that ends the body. */
-    static void lastChunk(ByteBuf out, HttpHeaders trailers) {
+    private static void lastChunk(ByteBuf out, HttpHeaders trailers) {
         out.writeByte('0');
         out.writeShort(CRLF);
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = trailers.iteratorCharSequence(); it.hasNext(); ) {
